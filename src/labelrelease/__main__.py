@@ -1,0 +1,3 @@
+from labelrelease.cli import main
+
+main()
