@@ -1,0 +1,95 @@
+"""Typed access to the values inside a Label Studio result, with reasons for bad input."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+class BadResult(Exception):
+    """A result (region) that cannot be taken; becomes one quarantine row."""
+
+    def __init__(self, reason_code: str, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.reason_code = reason_code
+        self.field = field
+        self.message = message
+
+
+def number(value: dict[str, Any], key: str, *, required: bool = True) -> float | None:
+    """``value[key]`` as a finite float."""
+    if key not in value or value[key] is None:
+        if required:
+            raise BadResult("missing_field", key, f"`value.{key}` is missing")
+        return None
+    v = value[key]
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise BadResult(
+            "wrong_type", key, f"`value.{key}` must be a number, got {type(v).__name__} {v!r}"
+        )
+    f = float(v)
+    if not math.isfinite(f):
+        raise BadResult("wrong_type", key, f"`value.{key}` must be finite, got {v!r}")
+    return f
+
+
+def integer(value: dict[str, Any], key: str) -> int:
+    """``value[key]`` as an int; integral strings ("2") are accepted, as Label Studio writes
+    paragraph indexes that way."""
+    v = value.get(key)
+    if v is None:
+        raise BadResult("missing_field", key, f"`value.{key}` is missing")
+    if isinstance(v, str) and v.strip().lstrip("-").isdigit():
+        return int(v)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    raise BadResult("wrong_type", key, f"`value.{key}` must be an integer, got {v!r}")
+
+
+def string_list(value: dict[str, Any], key: str) -> list[str]:
+    """``value[key]`` as a list of strings (a single string is a list of one)."""
+    v = value.get(key)
+    if v is None:
+        return []
+    if isinstance(v, str):
+        return [v]
+    if isinstance(v, list) and all(isinstance(x, str) for x in v):
+        return list(v)
+    raise BadResult("wrong_type", key, f"`value.{key}` must be a list of strings, got {v!r}")
+
+
+def points(value: dict[str, Any], key: str = "points") -> list[tuple[float, float]]:
+    """``value[key]`` as a list of (x, y) pairs."""
+    v = value.get(key)
+    if v is None:
+        raise BadResult("missing_field", key, f"`value.{key}` is missing")
+    if not isinstance(v, list) or not v:
+        raise BadResult("wrong_type", key, f"`value.{key}` must be a non-empty list of [x, y]")
+    out = []
+    for i, p in enumerate(v):
+        if (
+            not isinstance(p, list | tuple)
+            or len(p) < 2
+            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in p[:2])
+        ):
+            raise BadResult("wrong_type", key, f"`value.{key}[{i}]` must be [x, y], got {p!r}")
+        out.append((float(p[0]), float(p[1])))
+    return out
+
+
+def utf16_to_codepoints(text: str, offset: int) -> int:
+    """Convert a UTF-16 code-unit offset (what Label Studio's browser counts) into a Python
+    code-point offset, for text with characters outside the Basic Multilingual Plane."""
+    units = 0
+    for i, ch in enumerate(text):
+        if units >= offset:
+            return i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text)
+
+
+def has_astral(text: str) -> bool:
+    """Whether ``text`` has characters that take two UTF-16 code units."""
+    return any(ord(ch) > 0xFFFF for ch in text)

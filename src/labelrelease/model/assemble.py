@@ -1,0 +1,153 @@
+"""Assemble the canonical tables from the parts an import wrote, in DuckDB.
+
+Assembly keeps the first row of each ID and quarantines later duplicates, quarantines rows whose
+references do not resolve (cascading: a link to a quarantined label is quarantined too), and
+writes every table sorted by its key with its explicit Arrow schema as zstd Parquet. The same
+parts always give byte-identical files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from labelrelease.model.schema import SCHEMAS, primary_key
+from labelrelease.model.sink import PART_QUARANTINE, SEQ, SOURCE
+from labelrelease.model.sql import ident
+
+ROW_GROUP_ROWS = 122_880
+"""Rows per Parquet row group of the canonical files (fixed, for byte-identical output)."""
+
+# (table, column, referenced table, nullable, reason code) in dependency order.
+REFERENCES: dict[str, list[tuple[str, str, bool, str]]] = {
+    "items": [],
+    "assets": [("item_id", "items", False, "dangling_item")],
+    "annotations": [("item_id", "items", False, "dangling_item")],
+    "labels": [
+        ("annotation_id", "annotations", False, "dangling_annotation"),
+        ("asset_id", "assets", True, "dangling_asset"),
+    ],
+    "links": [
+        ("annotation_id", "annotations", False, "dangling_annotation"),
+        ("from_label_id", "labels", False, "dangling_link"),
+        ("to_label_id", "labels", False, "dangling_link"),
+    ],
+}
+
+_QUARANTINE_COLUMNS = ", ".join(ident(c) for c in [*(f.name for f in PART_QUARANTINE), SOURCE, SEQ])
+
+
+def assemble(con: duckdb.DuckDBPyConnection, parts_dir: Path, out_dir: Path) -> None:
+    """Build the canonical tables from ``parts_dir`` and write them into ``out_dir``."""
+    _load_quarantine(con, parts_dir)
+    for table in REFERENCES:
+        _load(con, parts_dir, table)
+        _drop_duplicates(con, table)
+        _drop_dangling(con, table)
+    _number_quarantine(con)
+    for table in SCHEMAS:
+        _write(con, table, out_dir / f"{table}.parquet")
+
+
+def _parts(parts_dir: Path, table: str) -> list[str]:
+    return sorted(str(p) for p in parts_dir.glob(f"file-*/{table}-*.parquet"))
+
+
+def _empty(schema: pa.Schema) -> pa.Table:
+    hidden = schema.append(pa.field(SOURCE, pa.string()))
+    return hidden.append(pa.field(SEQ, pa.int64())).empty_table()
+
+
+def _load(con: duckdb.DuckDBPyConnection, parts_dir: Path, table: str) -> None:
+    _create(con, ident(table), _parts(parts_dir, table), SCHEMAS[table])
+
+
+def _load_quarantine(con: duckdb.DuckDBPyConnection, parts_dir: Path) -> None:
+    _create(con, ident("q"), _parts(parts_dir, "quarantine"), PART_QUARANTINE)
+
+
+def _create(con: duckdb.DuckDBPyConnection, name: str, files: list[str], schema: pa.Schema) -> None:
+    if files:
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet(?)", [files])
+        return
+    con.register("empty_part", _empty(schema))
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM empty_part")
+    con.unregister("empty_part")
+
+
+def _to_quarantine(
+    con: duckdb.DuckDBPyConnection, table: str, where: str, reason: str, field: str, message: str
+) -> None:
+    """Move the rows of ``table`` matching ``where`` into quarantine with ``reason``; the
+    message is ``message`` followed by the row's value of ``field``."""
+    t, f, src, seq = ident(table), ident(field), ident(SOURCE), ident(SEQ)
+    con.execute(
+        f"""
+        INSERT INTO q ({_QUARANTINE_COLUMNS})
+        SELECT ?, {src}, source_ref, ?, ?, replace(?, '{{}}', CAST({f} AS VARCHAR)), NULL,
+               {src}, {seq}
+        FROM {t} WHERE {where}
+        """,
+        [table, reason, field, message],
+    )
+    con.execute(f"DELETE FROM {t} WHERE {where}")
+
+
+def _drop_duplicates(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    key, t, seq = ident(primary_key(table)), ident(table), ident(SEQ)
+    where = (
+        f"{seq} IN (SELECT {seq} FROM (SELECT {seq}, row_number() OVER "
+        f"(PARTITION BY {key} ORDER BY {seq}) AS rn FROM {t}) WHERE rn > 1)"
+    )
+    message = (
+        f"{primary_key(table)} {{}} was already imported from an earlier record: the source "
+        "holds the same record twice (two exports of one project under one source name?); "
+        "give each export its own source name or remove the copy"
+    )
+    _to_quarantine(con, table, where, "duplicate_id", primary_key(table), message)
+
+
+def _drop_dangling(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    for column, target, nullable, reason in REFERENCES[table]:
+        col, tgt, tgt_key = ident(column), ident(target), ident(primary_key(target))
+        where = f"{col} NOT IN (SELECT {tgt_key} FROM {tgt})"
+        if nullable:
+            where = f"{col} IS NOT NULL AND {where}"
+        message = (
+            f"{column} {{}} does not resolve: the {target[:-1]} it refers to is missing or "
+            "was quarantined (see the quarantine rows of that record)"
+        )
+        _to_quarantine(con, table, where, reason, column, message)
+
+
+def _number_quarantine(con: duckdb.DuckDBPyConnection) -> None:
+    seq, src = ident(SEQ), ident(SOURCE)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE quarantine AS
+        SELECT 'qr_' || left(md5(concat_ws(chr(31), record_kind, source_ref, reason_code,
+                   coalesce(field, ''), CAST(row_number() OVER (
+                       PARTITION BY record_kind, source_ref, reason_code, field
+                       ORDER BY {seq}) AS VARCHAR))), 20) AS quarantine_id,
+               * EXCLUDE ({seq}, {src})
+        FROM q
+        """
+    )
+
+
+def _write(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
+    schema = SCHEMAS[table]
+    columns = ", ".join(ident(f.name) for f in schema)
+    order = "source_ref, quarantine_id" if table == "quarantine" else ident(schema[0].name)
+    query = f"SELECT {columns} FROM {ident(table)} ORDER BY {order}"
+    reader = con.sql(query).to_arrow_reader(ROW_GROUP_ROWS)
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        wrote = False
+        for batch in reader:
+            writer.write_table(pa.Table.from_batches([batch]).cast(schema))
+            wrote = True
+        if not wrote:
+            writer.write_table(schema.empty_table())

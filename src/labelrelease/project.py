@@ -1,0 +1,67 @@
+"""The project files a stage reads: its section of ``params.yaml`` and paths inside the project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from labelrelease.errors import ConfigError
+
+
+def load_yaml(path: Path, what: str) -> Any:
+    """Parse a YAML file safely; errors name the file and the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{what} not found", path=str(path)) from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{what} is not UTF-8 text", path=str(path)) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or str(e)
+        raise ConfigError(f"invalid YAML{where}: {problem}", path=str(path)) from None
+
+
+def params_section(
+    path: Path, section: str, allowed: dict[str, type | tuple[type, ...]]
+) -> dict[str, Any]:
+    """The ``section`` mapping of a params file, with unknown keys and wrong types refused."""
+    data = load_yaml(path, "params file") or {}
+    if not isinstance(data, dict):
+        raise ConfigError("must be a mapping of stage names to settings", path=str(path))
+    values = data.get(section) or {}
+    if not isinstance(values, dict):
+        raise ConfigError("must be a mapping", path=str(path), key=section)
+    for key, value in values.items():
+        if key not in allowed:
+            known = ", ".join(sorted(allowed))
+            raise ConfigError(
+                f"unknown setting; allowed: {known}", path=str(path), key=f"{section}.{key}"
+            )
+        if not isinstance(value, allowed[key]) or (isinstance(value, bool) and allowed[key] is int):
+            expected = allowed[key]
+            names = (
+                " or ".join(t.__name__ for t in expected)
+                if isinstance(expected, tuple)
+                else expected.__name__
+            )
+            raise ConfigError(
+                f"must be {names}, got {value!r}", path=str(path), key=f"{section}.{key}"
+            )
+    return values
+
+
+def inside(root: Path, relative: str, *, what: str, origin: str) -> Path:
+    """``root / relative``, refusing absolute paths and paths that leave ``root``."""
+    candidate = Path(relative)
+    if candidate.is_absolute() or ".." in candidate.parts:
+        raise ConfigError(
+            f"{what} {relative!r} must be a path inside the project (relative, without `..`)",
+            path=origin,
+        )
+    return root / candidate

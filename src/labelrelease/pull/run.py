@@ -1,0 +1,185 @@
+"""Run an import: files → sink → assembled canonical tables, published atomically."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from labelrelease.errors import OutputError
+from labelrelease.formats.base import FileRejected, Importer, Progress, SourceFile
+from labelrelease.model.assemble import assemble
+from labelrelease.model.jsonutil import dumps
+from labelrelease.model.schema import RECORD_KINDS
+from labelrelease.model.sink import RecordSink, Validator
+from labelrelease.model.sql import ident
+
+COUNTED_KINDS = ("files", *RECORD_KINDS)
+
+
+@dataclass(frozen=True)
+class PullInput:
+    """One file to import and the importer that reads it."""
+
+    file: SourceFile
+    importer: type[Importer]
+
+
+@dataclass(frozen=True)
+class DuckDBSettings:
+    """Resource limits for the assembly step."""
+
+    memory_limit: str = "2GB"
+    threads: int = 2
+
+
+@dataclass
+class PullResult:
+    """What a pull took and quarantined, per record kind."""
+
+    counts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def quarantined(self) -> int:
+        return sum(int(c["quarantined"]) for c in self.counts.values())
+
+
+FileProgress = Callable[[str, int], Progress]
+"""Given a file's display name and size in bytes, returns the callback that advances it."""
+
+
+def _no_progress(_display: str, _size: int) -> Progress:
+    return lambda _n: None
+
+
+def pull(
+    inputs: Sequence[PullInput],
+    out: Path,
+    *,
+    batch_size: int = 50_000,
+    validator: Validator | None = None,
+    duckdb_settings: DuckDBSettings | None = None,
+    progress: FileProgress = _no_progress,
+) -> PullResult:
+    """Import ``inputs`` and publish ``out/{items,...,quarantine}.parquet`` and
+    ``out/pull.json``; ``out`` is replaced whole, or left as it was if anything fails."""
+    settings = duckdb_settings or DuckDBSettings()
+    with _staging(out) as work:
+        sink = RecordSink(work / "parts", batch_size, validator)
+        for item in inputs:
+            _import_file(item, sink, progress(item.file.display, _size(item.file.path)))
+        built = work / "out"
+        built.mkdir()
+        con = _connect(work, settings)
+        try:
+            assemble(con, work / "parts", built)
+            result = PullResult(_counts(con, sink))
+        finally:
+            con.close()
+        (built / "pull.json").write_text(dumps_pretty(result.counts), encoding="utf-8")
+        _publish(built, out)
+    return result
+
+
+def _import_file(item: PullInput, sink: RecordSink, advance: Progress) -> None:
+    sink.begin_file(item.file.source)
+    try:
+        item.importer().read(item.file, sink, advance)
+    except FileRejected as rejected:
+        sink.abort_file()
+        sink.quarantine(
+            "files",
+            item.file.ref(),
+            rejected.reason_code,
+            rejected.message,
+            excerpt=rejected.excerpt,
+        )
+    else:
+        sink.take_file()
+    sink.commit_file()
+
+
+def _counts(con: duckdb.DuckDBPyConnection, sink: RecordSink) -> dict[str, dict[str, Any]]:
+    reasons: dict[str, dict[str, int]] = {k: {} for k in COUNTED_KINDS}
+    rows = con.execute(
+        "SELECT record_kind, reason_code, count(*) FROM quarantine GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    for kind, reason, n in rows:
+        reasons.setdefault(kind, {})[reason] = n
+    counts: dict[str, dict[str, Any]] = {}
+    for kind in COUNTED_KINDS:
+        if kind == "files":
+            taken = sink.files_taken
+        else:
+            row = con.execute(f"SELECT count(*) FROM {ident(kind)}").fetchone()
+            taken = int(row[0]) if row else 0
+        quarantined = sum(reasons.get(kind, {}).values())
+        n_in = sink.counts_in[kind]
+        if n_in != taken + quarantined:  # a bug, never a user error
+            raise AssertionError(
+                f"{kind}: {n_in} records in but {taken} taken + {quarantined} quarantined"
+            )
+        counts[kind] = {
+            "in": n_in,
+            "taken": taken,
+            "quarantined": quarantined,
+            "reasons": reasons.get(kind, {}),
+        }
+    return counts
+
+
+def dumps_pretty(value: Any) -> str:
+    """Indented, key-sorted JSON with a trailing newline (deterministic)."""
+    import orjson
+
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _connect(work: Path, settings: DuckDBSettings) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(config={"threads": settings.threads})
+    con.execute("SET memory_limit = ?", [settings.memory_limit])
+    con.execute("SET temp_directory = ?", [str(work / "duckdb-tmp")])
+    con.execute("SET preserve_insertion_order = true")
+    return con
+
+
+@contextmanager
+def _staging(out: Path) -> Iterator[Path]:
+    parent = out.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.pull-", dir=parent))
+    except OSError as e:
+        raise OutputError(f"cannot create a work folder in {parent}: {e.strerror}") from None
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _publish(built: Path, out: Path) -> None:
+    """Swap ``built`` in as ``out``: readers see the old folder or the new one, never a mix."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out} exists and is not a folder; choose another --out")
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        os.replace(out, old)
+    os.replace(built, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+__all__ = ["COUNTED_KINDS", "DuckDBSettings", "PullInput", "PullResult", "dumps", "pull"]
