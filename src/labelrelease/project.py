@@ -10,12 +10,12 @@ import yaml
 from labelrelease.errors import ConfigError
 
 
-def load_yaml(path: Path, what: str) -> Any:
+def load_yaml(path: Path, what: str, hint: str = "") -> Any:
     """Parse a YAML file safely; errors name the file and the line."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{what} not found", path=str(path)) from None
+        raise ConfigError(f"{what} not found{'; ' + hint if hint else ''}", path=str(path)) from None
     except UnicodeDecodeError:
         raise ConfigError(f"{what} is not UTF-8 text", path=str(path)) from None
     try:

@@ -70,6 +70,7 @@ class RecordSink:
         for rows in self._buffers.values():
             rows.clear()
         shutil.rmtree(self.file_dir, ignore_errors=True)
+        self.file_dir.mkdir(parents=True)
         self._file_in = Counter()
 
     @property

@@ -27,7 +27,12 @@ class Source:
 def load_sources(path: Path) -> list[Source]:
     """Read and check a sources file."""
     origin = str(path)
-    data = load_yaml(path, "sources file")
+    data = load_yaml(
+        path,
+        "sources file",
+        "run `labelrelease pull` in a project folder that has one, or give export files: "
+        "`labelrelease pull EXPORT.json --out DIR`",
+    )
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise ConfigError("must have a `sources:` list", path=origin)
     extra = set(data) - {"sources"}

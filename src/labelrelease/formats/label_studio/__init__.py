@@ -38,7 +38,8 @@ class LabelStudioImporter(Importer):
             return False
         found = {m.group(1) for m in _MARKERS.finditer(head)}
         return (
-            bool(found & {b"annotations", b"predictions", b"completions", b"result"})
+            bool(found & {b"result", b"from_name", b"to_name", b"predictions", b"completions"})
+            or (b"annotations" in found and b'"data"' in head)
             or (b"annotation_id" in found and b"annotator" in found)
             or _TASK_LIST.match(head) is not None
         )

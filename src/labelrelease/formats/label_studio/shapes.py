@@ -41,7 +41,7 @@ def normalise(record: Any, pointer: str) -> Task:
         raise BadResult("not_a_task", None, f"expected a task object, got {type(record).__name__}")
     if isinstance(record.get("annotation"), dict) and isinstance(record.get("task"), dict):
         return _payload(record, pointer)
-    if "data" in record or any(isinstance(record.get(k), list) for k in PASS_KEYS):
+    if "data" in record or any(_is_pass_list(record.get(k)) for k in PASS_KEYS):
         return _full(record, pointer)
     if isinstance(record.get("result"), list):
         body = record
@@ -55,6 +55,10 @@ def normalise(record: Any, pointer: str) -> Task:
         f"not a Label Studio task (keys: {keys}); expected `data` with `annotations` or "
         "`predictions`",
     )
+
+
+def _is_pass_list(value: Any) -> bool:
+    return isinstance(value, list) and any(isinstance(p, dict) and "result" in p for p in value)
 
 
 def _full(record: dict[str, Any], pointer: str) -> Task:

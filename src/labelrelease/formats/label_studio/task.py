@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from labelrelease.formats.base import SourceFile
+from labelrelease.formats.base import FileRejected, SourceFile
 from labelrelease.formats.label_studio.assets import AssetState, initial_assets, make_asset
 from labelrelease.formats.label_studio.config import LabelConfig
 from labelrelease.formats.label_studio.regions import PassReader
@@ -37,6 +37,12 @@ class TaskReader:
         try:
             task = normalise(record, pointer)
         except BadResult as e:
+            if pointer == "":  # the whole file is this one record
+                raise FileRejected(
+                    "not_label_studio",
+                    f"not a Label Studio export: {e.message}; check --format",
+                    record,
+                ) from None
             self.sink.quarantine(
                 "items",
                 self.src.ref(pointer),
