@@ -184,4 +184,4 @@ RECORD_KINDS = ("items", "assets", "annotations", "labels", "links")
 
 def primary_key(table: str) -> str:
     """The key column a table is sorted and deduplicated by (its first column)."""
-    return SCHEMAS[table].field(0).name
+    return str(SCHEMAS[table].field(0).name)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from labelrelease.formats.label_studio.values import (
     BadResult,
     has_astral,
     integer,
     number,
+    optional_number,
     points,
     string_list,
     utf16_to_codepoints,
@@ -80,23 +81,22 @@ def _scale(media: Media, result: dict[str, Any]) -> tuple[float, float, dict[str
     return 1.0, 1.0, {"units": "percent"}
 
 
-def _is_size(v: Any) -> bool:
+def _is_size(v: Any) -> TypeGuard[float]:
     return isinstance(v, int | float) and not isinstance(v, bool) and v > 0
 
 
 def box(result: dict[str, Any], value: dict[str, Any], media: Media) -> Partial:
     sx, sy, attrs = _scale(media, result)
     w, h = number(value, "width"), number(value, "height")
-    assert w is not None and h is not None
     if w < 0 or h < 0:
         bad = "width" if w < 0 else "height"
         raise BadResult("negative_size", bad, f"box {bad} is negative ({value[bad]})")
     fields = {
-        "x": number(value, "x") * sx,  # type: ignore[operator]
-        "y": number(value, "y") * sy,  # type: ignore[operator]
+        "x": number(value, "x") * sx,
+        "y": number(value, "y") * sy,
         "w": w * sx,
         "h": h * sy,
-        "rotation": number(value, "rotation", required=False) or 0.0,
+        "rotation": optional_number(value, "rotation") or 0.0,
     }
     return Partial("box", fields, classes_of(value), attrs=attrs)
 
@@ -104,23 +104,22 @@ def box(result: dict[str, Any], value: dict[str, Any], media: Media) -> Partial:
 def ellipse(result: dict[str, Any], value: dict[str, Any], media: Media) -> Partial:
     sx, sy, attrs = _scale(media, result)
     rx, ry = number(value, "radiusX"), number(value, "radiusY")
-    assert rx is not None and ry is not None
     if rx < 0 or ry < 0:
         raise BadResult("negative_size", "radiusX", "ellipse radius is negative")
     fields = {
-        "x": number(value, "x") * sx,  # type: ignore[operator]
-        "y": number(value, "y") * sy,  # type: ignore[operator]
+        "x": number(value, "x") * sx,
+        "y": number(value, "y") * sy,
         "w": rx * sx,
         "h": ry * sy,
-        "rotation": number(value, "rotation", required=False) or 0.0,
+        "rotation": optional_number(value, "rotation") or 0.0,
     }
     return Partial("ellipse", fields, classes_of(value), attrs=attrs)
 
 
 def keypoint(result: dict[str, Any], value: dict[str, Any], media: Media) -> Partial:
     sx, sy, attrs = _scale(media, result)
-    fields = {"x": number(value, "x") * sx, "y": number(value, "y") * sy}  # type: ignore[operator]
-    size = number(value, "width", required=False)
+    fields = {"x": number(value, "x") * sx, "y": number(value, "y") * sy}
+    size = optional_number(value, "width")
     if size is not None:
         attrs = {**attrs, "marker_width": size * sx}
     return Partial("keypoint", fields, classes_of(value), attrs=attrs)
@@ -169,7 +168,6 @@ def span(result: dict[str, Any], value: dict[str, Any], media: Media) -> Partial
 
 def _time_span(value: dict[str, Any]) -> Partial:
     start, end = number(value, "start"), number(value, "end")
-    assert start is not None and end is not None
     if end < start:
         raise BadResult("inverted_span", "end", f"segment ends ({end}) before it starts ({start})")
     return Partial("time_span", {"t_start": start, "t_end": end}, classes_of(value))
@@ -300,12 +298,11 @@ def video_track(result: dict[str, Any], value: dict[str, Any], media: Media) -> 
     if not isinstance(seq, list) or not seq:
         raise BadResult("missing_field", "sequence", "videorectangle without `value.sequence`")
     sx, sy, attrs = _scale(media, result)
-    frames = []
+    frames: list[dict[str, Any]] = []
     for i, k in enumerate(seq):
         if not isinstance(k, dict):
             raise BadResult("wrong_type", "sequence", f"`sequence[{i}]` must be an object")
         w, h = number(k, "width"), number(k, "height")
-        assert w is not None and h is not None
         if w < 0 or h < 0:
             bad = "width" if w < 0 else "height"
             raise BadResult(
@@ -314,16 +311,16 @@ def video_track(result: dict[str, Any], value: dict[str, Any], media: Media) -> 
         frames.append(
             {
                 "frame": integer(k, "frame"),
-                "time": number(k, "time", required=False),
-                "x": number(k, "x") * sx,  # type: ignore[operator]
-                "y": number(k, "y") * sy,  # type: ignore[operator]
+                "time": optional_number(k, "time"),
+                "x": number(k, "x") * sx,
+                "y": number(k, "y") * sy,
                 "w": w * sx,
                 "h": h * sy,
-                "rotation": number(k, "rotation", required=False) or 0.0,
+                "rotation": optional_number(k, "rotation") or 0.0,
                 "enabled": bool(k.get("enabled", True)),
             }
         )
-    frames.sort(key=lambda f: f["frame"])
+    frames.sort(key=lambda f: int(f["frame"]))
     fields = {
         "keyframes": frames,
         "frame_start": frames[0]["frame"],

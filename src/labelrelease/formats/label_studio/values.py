@@ -16,13 +16,19 @@ class BadResult(Exception):
         self.message = message
 
 
-def number(value: dict[str, Any], key: str, *, required: bool = True) -> float | None:
-    """``value[key]`` as a finite float."""
-    if key not in value or value[key] is None:
-        if required:
-            raise BadResult("missing_field", key, f"`value.{key}` is missing")
+def number(value: dict[str, Any], key: str) -> float:
+    """``value[key]`` as a finite float; missing is an error."""
+    v = optional_number(value, key)
+    if v is None:
+        raise BadResult("missing_field", key, f"`value.{key}` is missing")
+    return v
+
+
+def optional_number(value: dict[str, Any], key: str) -> float | None:
+    """``value[key]`` as a finite float, or ``None`` when absent."""
+    v = value.get(key)
+    if v is None:
         return None
-    v = value[key]
     if isinstance(v, bool) or not isinstance(v, int | float):
         raise BadResult(
             "wrong_type", key, f"`value.{key}` must be a number, got {type(v).__name__} {v!r}"
