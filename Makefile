@@ -1,0 +1,77 @@
+# One entry point per habit. Needs only Python 3.11+ (and git): `make venv` installs the rest.
+#
+#   make demo    run the pipeline on the demo dataset in data/raw/ and show what it made
+#   make test    run the test suite
+#   make lint    ruff check, ruff format --check, mypy
+#   make bench   run the benchmarks
+#   make clean   remove caches and build output (keeps .venv and the DVC outputs)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: help venv demo test lint bench clean
+
+help:
+	@sed -n '3,7s/^#//p' $(firstword $(MAKEFILE_LIST))
+
+# --- environment -----------------------------------------------------------------------------
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "labelrelease needs Python 3.11 or newer; run: make PYTHON=python3.11 ..." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(STAMP)
+
+# --- demo --------------------------------------------------------------------------------------
+
+define PULL_SUMMARY
+import json
+with open("reports/pull.json", encoding="utf-8") as f:
+    counts = json.load(f)
+print("\npull counts (reports/pull.json): in = taken + quarantined")
+reasons = {}
+for kind, c in counts.items():
+    if isinstance(c, dict) and "in" in c:
+        print(f"  {kind:<12} in {c['in']:>6}   taken {c['taken']:>6}   quarantined {c['quarantined']:>5}")
+        for reason, n in (c.get("reasons") or {}).items():
+            reasons[reason] = reasons.get(reason, 0) + n
+if reasons:
+    print("quarantine reasons: " + ", ".join(f"{r} {n}" for r, n in sorted(reasons.items())))
+endef
+export PULL_SUMMARY
+
+demo: venv
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
+	@$(BIN)/python -c "$$PULL_SUMMARY"
+	@echo
+	@echo "data/staged (canonical tables, DVC-tracked):"
+	@ls -lh data/staged | tail -n +2
+
+# --- habits ------------------------------------------------------------------------------------
+
+test: venv
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: venv
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist benchmarks/out src/*.egg-info
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf
