@@ -15,7 +15,8 @@ def load_yaml(path: Path, what: str, hint: str = "") -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{what} not found{'; ' + hint if hint else ''}", path=str(path)) from None
+        detail = f"{what} not found" + (f"; {hint}" if hint else "")
+        raise ConfigError(detail, path=str(path)) from None
     except UnicodeDecodeError:
         raise ConfigError(f"{what} is not UTF-8 text", path=str(path)) from None
     try:

@@ -60,7 +60,12 @@ def test_truncated_json_is_quarantined_whole_and_names_the_place(tmp_path: Path)
     assert (q["record_kind"], q["reason_code"]) == ("files", "invalid_json")
     assert q["source_ref"].endswith("cut.json")
     assert "re-export" in q["message"]
-    assert counts["files"] == {"in": 1, "taken": 0, "quarantined": 1, "reasons": {"invalid_json": 1}}
+    assert counts["files"] == {
+        "in": 1,
+        "taken": 0,
+        "quarantined": 1,
+        "reasons": {"invalid_json": 1},
+    }
     assert counts["labels"]["in"] == 0  # the part read before the cut was rolled back
 
 
@@ -201,7 +206,11 @@ def test_annotation_whose_result_is_not_a_list(tmp_path: Path) -> None:
     task["annotations"].append({"id": 11, "result": {"oops": 1}})
     counts, quarantine = run(tmp_path, "t.json", [task])
     q = only(quarantine)
-    assert (q["record_kind"], q["reason_code"], q["field"]) == ("annotations", "wrong_type", "result")
+    assert (q["record_kind"], q["reason_code"], q["field"]) == (
+        "annotations",
+        "wrong_type",
+        "result",
+    )
     assert counts["annotations"]["taken"] == 1
 
 

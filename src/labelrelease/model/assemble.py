@@ -1,22 +1,31 @@
 """Assemble the canonical tables from the parts an import wrote, in DuckDB.
 
-Assembly keeps the first row of each ID and quarantines later duplicates, quarantines rows whose
-references do not resolve (cascading: a link to a quarantined label is quarantined too), and
-writes every table sorted by its key with its explicit Arrow schema as zstd Parquet. The same
-parts always give byte-identical files.
+Assembly reads the JSON-lines parts with the explicit column types of the canonical schema,
+keeps the first row of each ID and quarantines later duplicates, checks rows against the task
+contract in bounded batches, quarantines rows whose references do not resolve (cascading: a
+link to a quarantined label is quarantined too), and writes every table sorted by its key with
+its explicit Arrow schema as zstd Parquet. The same parts always give byte-identical files.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from labelrelease.model.schema import SCHEMAS, primary_key
 from labelrelease.model.sink import PART_QUARANTINE, SEQ, SOURCE
-from labelrelease.model.sql import ident
+from labelrelease.model.sql import ident, json_columns
+
+Validator = Callable[[str, pa.Table], tuple[pa.Table, list[dict[str, Any]]]]
+"""Checks a batch of one table; returns the rows that pass (same columns, same order) and one
+quarantine record per row that does not, in row order."""
 
 ROW_GROUP_ROWS = 122_880
 """Rows per Parquet row group of the canonical files (fixed, for byte-identical output)."""
@@ -40,12 +49,21 @@ REFERENCES: dict[str, list[tuple[str, str, bool, str]]] = {
 _QUARANTINE_COLUMNS = ", ".join(ident(c) for c in [*(f.name for f in PART_QUARANTINE), SOURCE, SEQ])
 
 
-def assemble(con: duckdb.DuckDBPyConnection, parts_dir: Path, out_dir: Path) -> None:
+def assemble(
+    con: duckdb.DuckDBPyConnection,
+    parts_dir: Path,
+    out_dir: Path,
+    validator: Validator | None = None,
+    *,
+    batch_rows: int = 50_000,
+) -> None:
     """Build the canonical tables from ``parts_dir`` and write them into ``out_dir``."""
     _load_quarantine(con, parts_dir)
     for table in REFERENCES:
         _load(con, parts_dir, table)
         _drop_duplicates(con, table)
+        if validator is not None:
+            _validate(con, table, validator, parts_dir / f"invalid-{table}.jsonl", batch_rows)
         _drop_dangling(con, table)
     _number_quarantine(con)
     for table in SCHEMAS:
@@ -53,12 +71,11 @@ def assemble(con: duckdb.DuckDBPyConnection, parts_dir: Path, out_dir: Path) -> 
 
 
 def _parts(parts_dir: Path, table: str) -> list[str]:
-    return sorted(str(p) for p in parts_dir.glob(f"file-*/{table}-*.parquet"))
+    return sorted(str(p) for p in parts_dir.glob(f"file-*/{table}-*.jsonl"))
 
 
-def _empty(schema: pa.Schema) -> pa.Table:
-    hidden = schema.append(pa.field(SOURCE, pa.string()))
-    return hidden.append(pa.field(SEQ, pa.int64())).empty_table()
+def _hidden(schema: pa.Schema) -> pa.Schema:
+    return schema.append(pa.field(SOURCE, pa.string())).append(pa.field(SEQ, pa.int64()))
 
 
 def _load(con: duckdb.DuckDBPyConnection, parts_dir: Path, table: str) -> None:
@@ -70,12 +87,53 @@ def _load_quarantine(con: duckdb.DuckDBPyConnection, parts_dir: Path) -> None:
 
 
 def _create(con: duckdb.DuckDBPyConnection, name: str, files: list[str], schema: pa.Schema) -> None:
-    if files:
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet(?)", [files])
+    hidden = _hidden(schema)
+    if not files:
+        con.register("empty_part", hidden.empty_table())
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM empty_part")
+        con.unregister("empty_part")
         return
-    con.register("empty_part", _empty(schema))
-    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM empty_part")
-    con.unregister("empty_part")
+    columns = ", ".join(ident(f.name) for f in hidden)
+    con.execute(
+        f"""CREATE OR REPLACE TABLE {name} AS SELECT {columns} FROM read_json(
+            ?, format = 'newline_delimited', columns = ?, maximum_object_size = 16777216,
+            timestampformat = 'iso')""",
+        [files, json_columns(hidden)],
+    )
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection, table: str, validator: Validator, spill: Path, batch_rows: int
+) -> None:
+    """Quarantine the rows of ``table`` that ``validator`` rejects, batch by batch."""
+    t, seq = ident(table), ident(SEQ)
+    reader = con.sql(f"SELECT * FROM {t} ORDER BY {seq}").to_arrow_reader(batch_rows)
+    bad = 0
+    with spill.open("wb") as out:
+        for batch in reader:
+            rows = pa.Table.from_batches([batch])
+            kept, failures = validator(table, rows)
+            if not failures:
+                continue
+            rejected = pc.invert(pc.is_in(rows[SEQ], value_set=kept[SEQ]))
+            seqs = rows[SEQ].filter(rejected).to_pylist()
+            sources = rows[SOURCE].filter(rejected).to_pylist()
+            for row_seq, source, failure in zip(seqs, sources, failures, strict=True):
+                out.write(orjson.dumps({**failure, SEQ: row_seq, SOURCE: source}) + b"\n")
+                bad += 1
+    if not bad:
+        return
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE bad AS SELECT * FROM read_json(?, format = "
+        "'newline_delimited', columns = ?)",
+        [str(spill), {**json_columns(_hidden(PART_QUARANTINE)), "source": "VARCHAR"}],
+    )
+    con.execute(
+        f"""INSERT INTO q ({_QUARANTINE_COLUMNS})
+        SELECT record_kind, {ident(SOURCE)}, source_ref, reason_code, field, message, excerpt,
+               {ident(SOURCE)}, {seq} FROM bad"""
+    )
+    con.execute(f"DELETE FROM {t} WHERE {seq} IN (SELECT {seq} FROM bad)")
 
 
 def _to_quarantine(

@@ -25,6 +25,5 @@ _SEP = "\x1f"
 def make_id(table: str, *parts: object) -> str:
     """A stable ID for a record of ``table`` identified by ``parts`` (``None`` is distinct
     from ``""``)."""
-    text = _SEP.join("\x00" if p is None else str(p) for p in parts)
-    digest = blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
-    return f"{PREFIXES[table]}_{digest}"
+    text = _SEP.join(["\x00" if p is None else p if type(p) is str else str(p) for p in parts])
+    return PREFIXES[table] + "_" + blake2b(text.encode(), digest_size=10).hexdigest()

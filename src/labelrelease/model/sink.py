@@ -1,55 +1,55 @@
 """Collect canonical rows from importers in bounded batches.
 
 Importers call :meth:`RecordSink.add` for every record they take and
-:meth:`RecordSink.quarantine` for every record they cannot take. Rows are buffered per table and
-flushed to temporary Parquet parts every ``batch_size`` rows, so memory is bounded by the batch
-size, not by the input. Parts are grouped per input file: a file that turns out to be broken
-half-way is rolled back whole (:meth:`RecordSink.abort_file`) and quarantined as one record.
+:meth:`RecordSink.quarantine` for every record they cannot take. Rows are serialised to JSON
+lines as they arrive and appended to part files through fixed buffers, so memory is bounded
+by the write buffers, not by the input; DuckDB reads the parts back with the explicit column types
+of the canonical schema when the tables are assembled. Parts are grouped per input file: a file
+that turns out to be broken half-way is rolled back whole (:meth:`RecordSink.abort_file`) and
+quarantined as one record.
+
+Every row carries two hidden columns: ``_seq``, its arrival order (file, chunk, row), which
+decides which of two rows with one ID is kept; and ``_source``, the source name.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+import orjson
 
-from labelrelease.model.schema import QUARANTINE, SCHEMAS
+from labelrelease.model.jsonutil import dumps
+from labelrelease.model.schema import QUARANTINE
 
 SEQ = "_seq"
-"""Hidden column: arrival order of a row, used to keep the first of duplicate IDs."""
-
 SOURCE = "_source"
-"""Hidden column: the source name a row came from (for quarantine rows made at assembly)."""
 
 PART_QUARANTINE = QUARANTINE.remove(QUARANTINE.get_field_index("quarantine_id"))
 """Quarantine parts carry no ID yet: IDs are given when the tables are assembled."""
 
-Validator = Callable[[str, pa.Table], tuple[pa.Table, list[dict[str, Any]]]]
-"""Checks a batch of one table; returns the rows that pass and one quarantine dict per failure."""
-
 EXCERPT_CHARS = 300
+WRITE_BUFFER = 1 << 20
+"""Bytes buffered per part file: memory is bounded by this, not by the input."""
+_CHUNK_BITS = 24
+"""Rows per chunk fit in 24 bits of ``_seq``; chunks per file in the next 20; files above."""
 
 
 class RecordSink:
     """Buffers canonical rows and quarantine records, and counts what came in."""
 
-    def __init__(self, workdir: Path, batch_size: int, validator: Validator | None = None) -> None:
+    def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
-        self.batch_size = batch_size
-        self.validator = validator
         self.counts_in: Counter[str] = Counter()
-        self._file_in: Counter[str] = Counter()
-        self._buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in SCHEMAS}
-        self._seq = 0
-        self._file_index = -1
-        self._parts = 0
         self.files_taken = 0
         self.source = ""
+        self._file_in: Counter[str] = Counter()
+        self._files: dict[str, BinaryIO] = {}
+        self._file_index = -1
+        self._chunk = 0
+        self._row = 0
 
     # -- per file -----------------------------------------------------------------------------
     def begin_file(self, source: str) -> None:
@@ -57,21 +57,43 @@ class RecordSink:
         self._file_index += 1
         self._file_in = Counter()
         self.source = source
+        self.start_chunk(0)
         self.file_dir.mkdir(parents=True, exist_ok=True)
+
+    def start_chunk(self, index: int) -> None:
+        """Number the rows that follow as chunk ``index`` of the current file."""
+        self.flush()
+        if index >= 1 << 20:
+            raise ValueError("too many chunks in one file")
+        self._chunk = index
+        self._row = 0
 
     def commit_file(self) -> None:
         """Keep everything the current file produced."""
-        self._flush_all()
+        self.flush()
         self.counts_in.update(self._file_in)
         self._file_in = Counter()
 
     def abort_file(self) -> None:
         """Drop everything the current file produced (it will be quarantined whole)."""
-        for rows in self._buffers.values():
-            rows.clear()
+        self.flush()
         shutil.rmtree(self.file_dir, ignore_errors=True)
         self.file_dir.mkdir(parents=True)
         self._file_in = Counter()
+
+    def take_file(self) -> None:
+        """Count the current input file as one record of kind ``files``, taken."""
+        self._file_in["files"] += 1
+        self.files_taken += 1
+
+    def merge_counts(self, counts: Counter[str]) -> None:
+        """Add the records counted by a worker's sink for the current file."""
+        self._file_in.update(counts)
+
+    @property
+    def file_counts(self) -> Counter[str]:
+        """What the current file (or chunk, in a worker) has counted so far."""
+        return self._file_in
 
     @property
     def file_dir(self) -> Path:
@@ -81,13 +103,7 @@ class RecordSink:
     def add(self, table: str, row: dict[str, Any]) -> None:
         """Take one canonical row of ``table`` (counted as one record in)."""
         self._file_in[table] += 1
-        self._seq += 1
-        row[SEQ] = self._seq
-        row[SOURCE] = self.source
-        buffer = self._buffers[table]
-        buffer.append(row)
-        if len(buffer) >= self.batch_size:
-            self._flush(table)
+        self._append(table, row)
 
     def quarantine(
         self,
@@ -98,12 +114,9 @@ class RecordSink:
         *,
         field: str | None = None,
         excerpt: Any = None,
-        counted: bool = True,
     ) -> None:
-        """Quarantine one input record; ``counted`` records add one to that kind's ``in``."""
-        if counted:
-            self._file_in[record_kind] += 1
-        self._seq += 1
+        """Quarantine one input record (counted as one record in of ``record_kind``)."""
+        self._file_in[record_kind] += 1
         row = {
             "record_kind": record_kind,
             "source": self.source,
@@ -111,54 +124,33 @@ class RecordSink:
             "reason_code": reason_code,
             "field": field,
             "message": message,
-            "excerpt": _excerpt(excerpt),
-            SOURCE: self.source,
-            SEQ: self._seq,
+            "excerpt": excerpt_text(excerpt),
         }
-        buffer = self._buffers["quarantine"]
-        buffer.append(row)
-        if len(buffer) >= self.batch_size:
-            self._flush("quarantine")
+        self._append("quarantine", row)
 
-    def take_file(self) -> None:
-        """Count the current input file as one record of kind ``files``, taken."""
-        self._file_in["files"] += 1
-        self.files_taken += 1
+    def _append(self, table: str, row: dict[str, Any]) -> None:
+        if self._row >= 1 << _CHUNK_BITS:
+            raise ValueError("too many rows in one chunk")
+        row[SEQ] = (((self._file_index << 20) | self._chunk) << _CHUNK_BITS) | self._row
+        row[SOURCE] = self.source
+        self._row += 1
+        out = self._files.get(table)
+        if out is None:
+            path = self.file_dir / f"{table}-{self._chunk:06d}.jsonl"
+            out = self._files[table] = path.open("ab", buffering=WRITE_BUFFER)
+        out.write(orjson.dumps(row))
+        out.write(b"\n")
 
     # -- flushing -----------------------------------------------------------------------------
-    def _flush_all(self) -> None:
-        for table in SCHEMAS:
-            self._flush(table)
-
-    def _flush(self, table: str) -> None:
-        rows = self._buffers[table]
-        if not rows:
-            return
-        schema = PART_QUARANTINE if table == "quarantine" else SCHEMAS[table]
-        hidden = schema.append(pa.field(SOURCE, pa.string())).append(pa.field(SEQ, pa.int64()))
-        batch = pa.Table.from_pylist(rows, schema=hidden)
-        rows.clear()
-        if self.validator is not None and table != "quarantine":
-            batch, failures = self.validator(table, batch)
-            for failure in failures:
-                self.quarantine(
-                    failure["record_kind"],
-                    failure["source_ref"],
-                    failure["reason_code"],
-                    failure["message"],
-                    field=failure.get("field"),
-                    excerpt=failure.get("excerpt"),
-                    counted=False,
-                )
-        if batch.num_rows:
-            self._parts += 1
-            path = self.file_dir / f"{table}-{self._parts:06d}.parquet"
-            pq.write_table(batch, path, compression="lz4")
-        if table != "quarantine" and self._buffers["quarantine"]:
-            self._flush("quarantine")
+    def flush(self) -> None:
+        """Write every buffered row to the part files and close them."""
+        for out in self._files.values():
+            out.close()
+        self._files.clear()
 
 
-def _excerpt(value: Any) -> str | None:
+def excerpt_text(value: Any) -> str | None:
+    """A short text of an offending input value, for a quarantine row."""
     if value is None:
         return None
     if isinstance(value, bytes):
@@ -166,7 +158,5 @@ def _excerpt(value: Any) -> str | None:
     elif isinstance(value, str):
         text = value
     else:
-        from labelrelease.model.jsonutil import dumps
-
         text = dumps(value)
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"

@@ -15,10 +15,10 @@ import duckdb
 
 from labelrelease.errors import OutputError
 from labelrelease.formats.base import FileRejected, Importer, Progress, SourceFile
-from labelrelease.model.assemble import assemble
+from labelrelease.model.assemble import Validator, assemble
 from labelrelease.model.jsonutil import dumps
 from labelrelease.model.schema import RECORD_KINDS
-from labelrelease.model.sink import RecordSink, Validator
+from labelrelease.model.sink import RecordSink
 from labelrelease.model.sql import ident
 
 COUNTED_KINDS = ("files", *RECORD_KINDS)
@@ -72,14 +72,14 @@ def pull(
     ``out/pull.json``; ``out`` is replaced whole, or left as it was if anything fails."""
     settings = duckdb_settings or DuckDBSettings()
     with _staging(out) as work:
-        sink = RecordSink(work / "parts", batch_size, validator)
+        sink = RecordSink(work / "parts")
         for item in inputs:
             _import_file(item, sink, progress(item.file.display, _size(item.file.path)))
         built = work / "out"
         built.mkdir()
         con = _connect(work, settings)
         try:
-            assemble(con, work / "parts", built)
+            assemble(con, work / "parts", built, validator, batch_rows=batch_size)
             result = PullResult(_counts(con, sink))
         finally:
             con.close()
@@ -150,7 +150,8 @@ def _size(path: Path) -> int:
 
 
 def _connect(work: Path, settings: DuckDBSettings) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(config={"threads": settings.threads})
+    # A database file, not memory: tables larger than memory_limit stay on disk.
+    con = duckdb.connect(str(work / "assemble.duckdb"), config={"threads": settings.threads})
     con.execute("SET memory_limit = ?", [settings.memory_limit])
     con.execute("SET temp_directory = ?", [str(work / "duckdb-tmp")])
     con.execute("SET preserve_insertion_order = true")

@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from labelrelease.contract.load import default_contract, load_contract
 from labelrelease.contract.model import Contract
-from labelrelease.model.sink import Validator
+from labelrelease.model.assemble import Validator
 
 DEFAULT_CONTRACT = Path("pipelines/contract.yaml")
 

@@ -20,25 +20,6 @@ Resolve = Callable[[dict[str, Any], str], tuple[str | None, Media]]
 RESULT_ORIGIN = {"prediction": "prelabel", "prediction-changed": "prelabel_edited"}
 DIRECTIONS = {"right": "forward", "left": "forward", "bi": "both"}
 
-_EMPTY_LABEL: dict[str, Any] = {
-    "x": None,
-    "y": None,
-    "w": None,
-    "h": None,
-    "rotation": None,
-    "points": None,
-    "mask_rle": None,
-    "mask_format": None,
-    "keyframes": None,
-    "t_start": None,
-    "t_end": None,
-    "frame_start": None,
-    "frame_end": None,
-    "char_start": None,
-    "char_end": None,
-    "number": None,
-}
-
 
 class PassReader:
     """Turns the ``result`` list of one annotation or prediction into labels and links."""
@@ -211,9 +192,8 @@ class PassReader:
                 label_id = make_id("labels", *parts)
                 ids.append(label_id)
                 row = {
-                    **_EMPTY_LABEL,
                     **part.fields,
-                    **{k: v for k, v in rng.items() if k != "text"},
+                    **rng,
                     "label_id": label_id,
                     "annotation_id": self.annotation_id,
                     "item_id": self.item_id,

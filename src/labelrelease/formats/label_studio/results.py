@@ -64,11 +64,14 @@ LABEL_KEYS = (
 def classes_of(value: dict[str, Any]) -> list[str]:
     """The class names a region value carries, in order, without repeats."""
     out: list[str] = []
-    for key in LABEL_KEYS:
+    for key in value.keys() & _LABEL_KEY_SET:
         for c in string_list(value, key):
             if c not in out:
                 out.append(c)
     return out
+
+
+_LABEL_KEY_SET = frozenset(LABEL_KEYS)
 
 
 def _scale(media: Media, result: dict[str, Any]) -> tuple[float, float, dict[str, Any]]:

@@ -18,8 +18,8 @@ import orjson
 from labelrelease.formats.base import FileRejected
 
 FETCH_ROWS = 2_000
-MAX_OBJECT_BYTES = 1 << 30
-"""Largest single task DuckDB's reader accepts (1 GiB)."""
+MAX_OBJECT_BYTES = 1 << 24
+"""Largest single task the reader accepts (16 MiB); the read buffer grows with it."""
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 

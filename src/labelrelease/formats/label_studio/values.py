@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 
@@ -98,4 +99,7 @@ def utf16_to_codepoints(text: str, offset: int) -> int:
 
 def has_astral(text: str) -> bool:
     """Whether ``text`` has characters that take two UTF-16 code units."""
-    return any(ord(ch) > 0xFFFF for ch in text)
+    return text.isascii() is False and _ASTRAL.search(text) is not None
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
