@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -32,6 +33,17 @@ class SourceFile:
     def ref(self, pointer: str = "") -> str:
         """A ``source_ref``: the file and a JSON pointer (or ``:line``) into it."""
         return f"{self.display}#{pointer}" if pointer else self.display
+
+
+@dataclass
+class ImportContext:
+    """Where an importer puts what it reads, and what it may use to do so."""
+
+    sink: RecordSink
+    progress: Progress
+    executor: Executor | None = None
+    """Worker processes for importers that convert chunks in parallel (``None``: serial)."""
+    workers: int = 1
 
 
 class FileRejected(Exception):
@@ -63,6 +75,6 @@ class Importer(ABC):
         """Whether ``path`` (whose first bytes are ``head``) looks like this format."""
 
     @abstractmethod
-    def read(self, src: SourceFile, sink: RecordSink, progress: Progress) -> None:
-        """Import ``src`` into ``sink``; raise :class:`FileRejected` for a file that is
+    def read(self, src: SourceFile, ctx: ImportContext) -> None:
+        """Import ``src`` into ``ctx.sink``; raise :class:`FileRejected` for a file that is
         unusable as a whole."""

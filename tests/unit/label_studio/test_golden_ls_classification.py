@@ -121,12 +121,6 @@ def test_doclang_boxes_and_textareas(pulled) -> None:
     assert uris == [f"https://example.com/pages/page-{i}.png" for i in (1, 2, 3)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="two results of one task name the same object (to_name 'docling') but land on "
-    "different assets: the box (from_name == to_name) falls back to the task's only asset, "
-    "the textarea (from_name 'doclang') gets none (task._Resolver._find)",
-)
 def test_results_naming_the_same_object_share_an_asset(pulled) -> None:
     p = pulled(DOCLANG)
     box = p.label("#/0/annotations/0/result/0")

@@ -30,9 +30,9 @@ CONFIGS = {
 }
 
 
-FLAKY = {"two_label_keys.json"}
-"""Files whose output depends on the hash seed today (see the xfail test at the end): kept
-out of the parametrised test, which compares against a process with a random seed."""
+FLAKY: set[str] = set()
+"""Files whose output would depend on the hash seed (none now; see the two-label-keys test at
+the end), kept out of the parametrised test, which compares against another hash seed."""
 
 
 def _cases() -> list[tuple[Path, Path | None]]:
@@ -133,12 +133,6 @@ def _pull_in_process(path: Path, out: Path, seed: str) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="results.classes_of iterates `value.keys() & _LABEL_KEY_SET` (a set): the order of "
-    "the classes of a value with two label keys depends on the hash seed, and so does the "
-    "label a relation from that region points at (PassReader._link takes the first label)",
-)
 def test_classes_of_two_label_keys_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     path = SYN / "two_label_keys.json"
     # seeds 1 and 2 order the set {"labels", "rectanglelabels"} differently in CPython 3.11+

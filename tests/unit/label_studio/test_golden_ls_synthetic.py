@@ -152,12 +152,6 @@ def test_relations_left_bi_and_labelled(pulled) -> None:
     assert p.counts["labels"]["in"] == p.counts["labels"]["taken"] == 6
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the image size is learnt from the first result that carries original_width/height "
-    "(results._scale stores it on the asset): results read before it stay in percent, results "
-    "read after it are scaled, so one image gets labels in two units depending on result order",
-)
 def test_image_size_applies_to_every_result_of_the_image(pulled) -> None:
     p = pulled(SYN / "image_size_late.json")
     early = p.label("#/0/annotations/0/result/0")
@@ -239,11 +233,6 @@ def test_emoji_before_spans_utf16_offsets_are_converted(pulled) -> None:
     assert p["quarantine"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="paragraphlabels startOffset/endOffset are UTF-16 code units like text spans, but "
-    "results._paragraph_span does not convert them (only _text_span does)",
-)
 def test_emoji_in_a_paragraph_utf16_offsets_are_converted(pulled) -> None:
     p = pulled(SYN / "paragraphs_emoji.json")
     joined = "😀 hi\nyo 😀 Paris"
@@ -287,12 +276,6 @@ def test_json_min_export(pulled) -> None:
     assert poly["asset_id"] == asset["asset_id"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="JSON-MIN: a multiple choice ([{'choices': [...]}]) is read as a `labels` result "
-    "without classes (shapes._min_result knows no `choices` key): one tag row with class "
-    "NULL instead of one tag per choice",
-)
 def test_json_min_multiple_choice_keeps_its_classes(pulled) -> None:
     p = pulled(SYN / "json_min_classification.json", SYN / "json_min_classification_config.xml")
     topics = [r for r in p["labels"] if p.attrs(r).get("control") == "topics"]
@@ -300,12 +283,6 @@ def test_json_min_multiple_choice_keeps_its_classes(pulled) -> None:
     assert {r["kind"] for r in topics} == {"tag"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="JSON-MIN: a single choice or a single TextArea text is written as a plain string "
-    "(prettify_result); shapes._json_min takes it for task data and drops it (or, without a "
-    "config, makes it a text asset): the records vanish without a quarantine row",
-)
 def test_json_min_single_choice_and_text_become_labels(pulled) -> None:
     p = pulled(SYN / "json_min_classification.json", SYN / "json_min_classification_config.xml")
     found = {(p.attrs(r).get("control"), r["kind"], r["class"], r["text"]) for r in p["labels"]}
@@ -314,11 +291,6 @@ def test_json_min_single_choice_and_text_become_labels(pulled) -> None:
     assert not any(a["name"] == "sentiment" for a in p["assets"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="JSON-MIN: source_ref pointers name `/result/<j>` and `/data/<key>`, which do not "
-    "exist in a JSON-MIN row (the region is at `/<control>/<i>`, the data at `/<key>`)",
-)
 def test_json_min_source_refs_point_into_the_file(pulled) -> None:
     p = pulled(SYN / "json_min.json")
     (poly,) = p["labels"]

@@ -9,7 +9,7 @@ from typing import Any
 from labelrelease.formats.base import SourceFile
 from labelrelease.formats.label_studio.config import LabelConfig
 from labelrelease.formats.label_studio.results import GEOMETRY, VALUES, Media, Partial
-from labelrelease.formats.label_studio.shapes import Pass
+from labelrelease.formats.label_studio.shapes import REF_KEY, Pass
 from labelrelease.formats.label_studio.values import BadResult, string_list
 from labelrelease.model.ids import make_id
 from labelrelease.model.jsonutil import attrs
@@ -120,7 +120,7 @@ class PassReader:
         self._emit(key, j0, first, asset_id, part)
         parent = first.get("parentID")
         if parent:
-            self.parents.append((key, str(parent), f"{self.p.pointer}/result/{j0}"))
+            self.parents.append((key, str(parent), self._pointer(j0, first)))
 
     def _standalone(self, key: str, j: int, r: dict[str, Any]) -> None:
         try:
@@ -206,14 +206,20 @@ class PassReader:
                     else None,
                     "origin": origin,
                     "attributes": attrs(extra),
-                    "source_ref": self.src.ref(f"{self.p.pointer}/result/{j}"),
+                    "source_ref": self.src.ref(self._pointer(j, r)),
                 }
                 self.sink.add("labels", row)
+
+    def _pointer(self, j: int, r: Any) -> str:
+        """Where result ``j`` is in the file (JSON-MIN results say so themselves)."""
+        if isinstance(r, dict) and isinstance(r.get(REF_KEY), str):
+            return str(r[REF_KEY])
+        return f"{self.p.pointer}/result/{j}"
 
     def _reject_result(self, j: int, e: BadResult, r: Any) -> None:
         self.sink.quarantine(
             "labels",
-            self.src.ref(f"{self.p.pointer}/result/{j}"),
+            self.src.ref(self._pointer(j, r)),
             e.reason_code,
             e.message,
             field=e.field,
@@ -222,7 +228,7 @@ class PassReader:
 
     # -- links --------------------------------------------------------------------------------
     def _relation(self, j: int, r: dict[str, Any]) -> None:
-        pointer = f"{self.p.pointer}/result/{j}"
+        pointer = self._pointer(j, r)
         direction = r.get("direction", "right")
         if direction not in DIRECTIONS:
             self.sink.quarantine(

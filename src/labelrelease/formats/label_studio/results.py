@@ -64,7 +64,9 @@ LABEL_KEYS = (
 def classes_of(value: dict[str, Any]) -> list[str]:
     """The class names a region value carries, in order, without repeats."""
     out: list[str] = []
-    for key in value.keys() & _LABEL_KEY_SET:
+    for key in value:
+        if key not in _LABEL_KEY_SET:
+            continue
         for c in string_list(value, key):
             if c not in out:
                 out.append(c)
@@ -151,7 +153,7 @@ def brush(result: dict[str, Any], value: dict[str, Any], media: Media) -> Partia
     fmt = value.get("format", "rle")
     fields = {"mask_rle": rle, "mask_format": f"label-studio-{fmt}"}
     if media.width and media.height:
-        attrs = {**attrs, "mask_width": media.width, "mask_height": media.height}
+        attrs = {**attrs, "mask_width": round(media.width), "mask_height": round(media.height)}
     return Partial("mask", fields, classes_of(value), attrs={**attrs, "units": None})
 
 
@@ -257,8 +259,19 @@ def _paragraph_span(value: dict[str, Any], media: Media) -> Partial:
             "start",
             f"paragraphs {p_start}..{p_end} are outside the {len(starts)} paragraphs",
         )
+    content = media.content
+    if has_astral(content):  # offsets count UTF-16 code units within their paragraph
+        o_start = utf16_to_codepoints(content[starts[p_start] :], o_start)
+        o_end = utf16_to_codepoints(content[starts[p_end] :], o_end)
     start, end = starts[p_start] + o_start, starts[p_end] + o_end
-    para_end = starts[p_end + 1] - 1 if p_end + 1 < len(starts) else len(media.content)
+    para_end = starts[p_end + 1] - 1 if p_end + 1 < len(starts) else len(content)
+    start_para_end = starts[p_start + 1] - 1 if p_start + 1 < len(starts) else len(content)
+    if o_start < 0 or start > start_para_end:
+        raise BadResult(
+            "span_out_of_range",
+            "startOffset",
+            f"startOffset {o_start} is past the end of paragraph {p_start}",
+        )
     if end > para_end or end < start:
         raise BadResult(
             "span_out_of_range",

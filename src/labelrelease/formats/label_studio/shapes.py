@@ -6,7 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from labelrelease.formats.label_studio.config import LabelConfig
 from labelrelease.formats.label_studio.values import BadResult
+
+REF_KEY = "__ref__"
+"""Key of a result made from a JSON-MIN row that says where the region is in the file."""
 
 PASS_KEYS = ("annotations", "completions", "predictions")
 """Keys of a task that hold its passes (``completions`` is Label Studio's old name)."""
@@ -33,9 +37,11 @@ class Task:
     passes: list[Pass] = field(default_factory=list)
     label_config: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    data_pointer: str = ""
+    """Where ``data`` is in the file."""
 
 
-def normalise(record: Any, pointer: str) -> Task:
+def normalise(record: Any, pointer: str, config: LabelConfig | None = None) -> Task:
     """Bring one top-level record to a :class:`Task`, or raise :class:`BadResult`."""
     if not isinstance(record, dict):
         raise BadResult("not_a_task", None, f"expected a task object, got {type(record).__name__}")
@@ -45,9 +51,15 @@ def normalise(record: Any, pointer: str) -> Task:
         return _full(record, pointer)
     if isinstance(record.get("result"), list):
         body = record
-        return Task(record.get("task"), {}, [Pass(body, pointer, False, 0)], raw=record)
+        return Task(
+            record.get("task"),
+            {},
+            [Pass(body, pointer, False, 0)],
+            raw=record,
+            data_pointer=f"{pointer}/data",
+        )
     if "annotation_id" in record or "annotator" in record:
-        return _json_min(record, pointer)
+        return _json_min(record, pointer, config)
     keys = ", ".join(sorted(map(str, record))[:8]) or "none"
     raise BadResult(
         "not_a_task",
@@ -65,7 +77,7 @@ def _full(record: dict[str, Any], pointer: str) -> Task:
     data = record.get("data", {})
     if not isinstance(data, dict):
         raise BadResult("wrong_type", "data", "`data` must be an object")
-    task = Task(record.get("id"), data, raw=record)
+    task = Task(record.get("id"), data, raw=record, data_pointer=f"{pointer}/data")
     for key in PASS_KEYS:
         is_pred = key == "predictions"
         passes = record.get(key)
@@ -94,17 +106,25 @@ def _payload(record: dict[str, Any], pointer: str) -> Task:
     return task
 
 
-def _json_min(record: dict[str, Any], pointer: str) -> Task:
-    """The JSON-MIN shape: data keys and control names side by side in one flat object."""
+def _json_min(record: dict[str, Any], pointer: str, config: LabelConfig | None) -> Task:
+    """The JSON-MIN shape: data keys and control names side by side in one flat object.
+
+    With a labeling config, a key that names a control is a result whatever its shape (a single
+    choice or text is a plain string); without one, only lists of region objects are."""
     data: dict[str, Any] = {}
     result: list[dict[str, Any]] = []
+    controls = config.controls if config else {}
     for key, value in record.items():
         if key in JSON_MIN_META:
             continue
-        regions = value if isinstance(value, list) else None
-        if regions and all(isinstance(v, dict) for v in regions):
-            for i, v in enumerate(regions):
-                result.append(_min_result(key, i, v))
+        control = controls.get(key)
+        if control is not None:
+            result += _min_control(key, control.tag, control.to_name, value, f"{pointer}/{key}")
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            result += [
+                _min_result(key, key, _min_type(v), v, f"{pointer}/{key}/{i}")
+                for i, v in enumerate(value)
+            ]
         else:
             data[key] = value
     body = {
@@ -114,7 +134,9 @@ def _json_min(record: dict[str, Any], pointer: str) -> Task:
         "lead_time": record.get("lead_time"),
         "result": result,
     }
-    return Task(record.get("id"), data, [Pass(body, pointer, False, 0)], raw=record)
+    return Task(
+        record.get("id"), data, [Pass(body, pointer, False, 0)], raw=record, data_pointer=pointer
+    )
 
 
 _MIN_TYPES = (
@@ -129,19 +151,56 @@ _MIN_TYPES = (
     "timelinelabels",
     "labels",
     "taxonomy",
+    "choices",
+    "rating",
+    "number",
+    "datetime",
 )
+_MIN_VALUE_KEY = {
+    "choices": "choices",
+    "taxonomy": "taxonomy",
+    "textarea": "text",
+    "rating": "rating",
+    "number": "number",
+    "datetime": "datetime",
+}
 
 
-def _min_result(key: str, index: int, value: dict[str, Any]) -> dict[str, Any]:
-    rtype = next((t for t in _MIN_TYPES if t in value), None)
-    if rtype is None:
-        rtype = "rectangle" if "width" in value and "x" in value else "labels"
+def _min_control(key: str, tag: str, to_name: str, value: Any, ref: str) -> list[dict[str, Any]]:
+    """Results of one control of a JSON-MIN row, typed by the config."""
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return [
+            _min_result(key, to_name, _min_type(v, tag), v, f"{ref}/{i}")
+            for i, v in enumerate(value)
+        ]
+    inner = _MIN_VALUE_KEY.get(tag)
+    if inner is None:  # a region control whose value is not a list of regions
+        return [_min_result(key, to_name, tag, {"__raw__": value}, ref)]
+    wrapped = value if isinstance(value, list) or inner not in ("choices", "text") else [value]
+    return [_min_result(key, to_name, tag, {inner: wrapped}, ref)]
+
+
+def _min_type(value: dict[str, Any], tag: str | None = None) -> str:
+    found = next((t for t in _MIN_TYPES if t in value), None)
+    if found is not None:
+        return found
+    if "text" in value and "start" not in value:
+        return "textarea"
+    if tag:
+        return tag
+    return "rectangle" if "width" in value and "x" in value else "labels"
+
+
+def _min_result(
+    key: str, to_name: str, rtype: str, value: dict[str, Any], ref: str
+) -> dict[str, Any]:
     return {
-        "id": f"{key}-{index}",
+        "id": ref,
         "type": rtype,
         "from_name": key,
-        "to_name": key,
+        "to_name": to_name,
         "value": value,
         "original_width": value.get("original_width"),
         "original_height": value.get("original_height"),
+        REF_KEY: ref,
     }

@@ -30,8 +30,27 @@ def first_char(head: bytes) -> str:
     return chr(text[0]) if text else ""
 
 
+Record = tuple[str, Any]
+"""A top-level record: its JSON pointer, and its JSON text (arrays) or parsed value."""
+
+
+def iter_chunks(path: Path, head: bytes, size: int) -> Iterator[tuple[list[Record], int]]:
+    """Yield the file's top-level records in chunks of at most ``size``, with the bytes they
+    took; array elements come as JSON text, to be parsed where they are converted."""
+    chunk: list[Record] = []
+    n_bytes = 0
+    for pointer, record, n in iter_records(path, head):
+        chunk.append((pointer, record))
+        n_bytes += n
+        if len(chunk) >= size:
+            yield chunk, n_bytes
+            chunk, n_bytes = [], 0
+    if chunk:
+        yield chunk, n_bytes
+
+
 def iter_records(path: Path, head: bytes) -> Iterator[tuple[str, Any, int]]:
-    """Yield ``(json_pointer, value, n_bytes)`` for each top-level record of the file."""
+    """Yield ``(json_pointer, record, n_bytes)`` for each top-level record of the file."""
     if head.startswith(_UTF16_BOMS):
         raise FileRejected(
             "bad_encoding",
@@ -76,7 +95,7 @@ def _iter_array(path: Path) -> Iterator[tuple[str, Any, int]]:
             if not rows:
                 return
             for (text,) in rows:
-                yield f"/{index}", orjson.loads(text), len(text)
+                yield f"/{index}", text, len(text)
                 index += 1
     except duckdb.Error as e:
         raise FileRejected(*_duckdb_reason(e)) from None

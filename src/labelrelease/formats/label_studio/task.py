@@ -35,7 +35,7 @@ class TaskReader:
     def read(self, record: Any, pointer: str) -> None:
         """Import one top-level record found at ``pointer``."""
         try:
-            task = normalise(record, pointer)
+            task = normalise(record, pointer, self.config)
         except BadResult as e:
             if pointer == "":  # the whole file is this one record
                 raise FileRejected(
@@ -55,6 +55,7 @@ class TaskReader:
         item_id = make_id("items", self.src.source, _task_key(task))
         config = self._config_for(task)
         assets = initial_assets(task.data, config)
+        _learn_sizes(task, assets)
         prediction_ids = {
             str(p.body.get("id")): _pass_id(item_id, p)
             for p in task.passes
@@ -65,7 +66,7 @@ class TaskReader:
             gold |= self._pass(task, p, item_id, assets, config, prediction_ids)
         self._item(task, item_id, pointer, gold)
         for asset in assets.values():
-            self._asset(asset, item_id, pointer)
+            self._asset(asset, item_id, task.data_pointer)
 
     # -- item and assets ----------------------------------------------------------------------
     def _item(self, task: Task, item_id: str, pointer: str, gold: bool) -> None:
@@ -87,7 +88,7 @@ class TaskReader:
             },
         )
 
-    def _asset(self, asset: AssetState, item_id: str, pointer: str) -> None:
+    def _asset(self, asset: AssetState, item_id: str, data_pointer: str) -> None:
         media = asset.media
         self.sink.add(
             "assets",
@@ -111,7 +112,7 @@ class TaskReader:
                         "modality_guessed": media.modality is None or None,
                     }
                 ),
-                "source_ref": self.src.ref(f"{pointer}/data/{asset.data_key}"),
+                "source_ref": self.src.ref(f"{data_pointer}/{asset.data_key}"),
             },
         )
 
@@ -222,13 +223,16 @@ class _Resolver:
             return None, asset
         if asset is None:
             return None, Media(MODALITY_OF_TYPE.get(str(result.get("type"))))
-        if asset.media.modality is None:
-            asset.media.modality = MODALITY_OF_TYPE.get(str(result.get("type")))
+        implied = MODALITY_OF_TYPE.get(str(result.get("type")))
+        if asset.media.modality is None or (implied == "document" and self.config is None):
+            asset.media.modality = implied
         asset.used = True
         return make_id("assets", item_id, asset.name), asset.media
 
     def _find(self, result: dict[str, Any]) -> AssetState | Media | None:
         to_name = result.get("to_name")
+        if self.config and isinstance(to_name, str) and to_name in self.config.controls:
+            to_name = self.config.controls[to_name].to_name  # a control that names itself
         if isinstance(to_name, str) and to_name in self.assets:
             return self.assets[to_name]
         if self.config and isinstance(to_name, str) and to_name in self.config.objects:
@@ -242,11 +246,32 @@ class _Resolver:
                     return asset
             self.assets[key] = make_asset(key, key, self.data, None)
             return self.assets[key]
-        # A control that points at itself (a TextArea with toName = its own name) describes
-        # the task's only medium; anything else that names a missing object stays unplaced.
-        if len(self.assets) == 1 and to_name in (None, result.get("from_name")):
+        # With no config and no `source` naming a missing key, an object name that is not a
+        # data key can only mean the task's one medium (exports often name the object
+        # differently from the data key, or let a TextArea point at itself).
+        if len(self.assets) == 1 and self.config is None and not _names_missing_key(source):
             return next(iter(self.assets.values()))
         return None
+
+
+def _learn_sizes(task: Task, assets: dict[str, AssetState]) -> None:
+    """Give each asset the media size any result of the task states for it, before results
+    are converted, so that every label of one image is in the same units."""
+    for p in task.passes:
+        results = p.body.get("result") if isinstance(p.body, dict) else None
+        for r in results if isinstance(results, list) else ():
+            if not isinstance(r, dict):
+                continue
+            asset = assets.get(str(r.get("to_name")))
+            w, h = r.get("original_width"), r.get("original_height")
+            if asset is None or asset.media.width or not (_is_number(w) and _is_number(h)):
+                continue
+            if w > 0 and h > 0:
+                asset.media.width, asset.media.height = float(w), float(h)
+
+
+def _names_missing_key(source: Any) -> bool:
+    return isinstance(source, str) and source.startswith("$")
 
 
 def _task_key(task: Task) -> str:
