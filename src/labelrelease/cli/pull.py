@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,6 +20,9 @@ from labelrelease.pull.plan import plan_files, plan_sources
 from labelrelease.pull.run import DuckDBSettings
 from labelrelease.pull.validate import contract_validator, find_contract
 
+DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
+"""Worker processes for large exports when params.yaml does not say."""
+
 PARAMS: dict[str, type | tuple[type, ...]] = {
     "sources": str,
     "contract": str,
@@ -27,6 +31,7 @@ PARAMS: dict[str, type | tuple[type, ...]] = {
     "batch_size": int,
     "duckdb_memory_limit": str,
     "duckdb_threads": int,
+    "workers": int,
 }
 
 
@@ -138,6 +143,7 @@ def pull(
                 threads=int(settings.get("duckdb_threads", 2)),
             ),
             progress=progress,
+            workers=int(settings.get("workers", DEFAULT_WORKERS)),
         )
     report = settings.get("report")
     if report and not paths:

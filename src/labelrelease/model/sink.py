@@ -60,6 +60,14 @@ class RecordSink:
         self.start_chunk(0)
         self.file_dir.mkdir(parents=True, exist_ok=True)
 
+    def open_chunk(self, file_index: int, chunk: int, source: str) -> None:
+        """In a worker: write rows as chunk ``chunk`` of file ``file_index`` (whose folder
+        the main process made)."""
+        self._file_index = file_index
+        self.source = source
+        self._file_in = Counter()
+        self.start_chunk(chunk)
+
     def start_chunk(self, index: int) -> None:
         """Number the rows that follow as chunk ``index`` of the current file."""
         self.flush()
@@ -94,6 +102,10 @@ class RecordSink:
     def file_counts(self) -> Counter[str]:
         """What the current file (or chunk, in a worker) has counted so far."""
         return self._file_in
+
+    @property
+    def file_index(self) -> int:
+        return self._file_index
 
     @property
     def file_dir(self) -> Path:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +16,13 @@ from typing import Any
 import duckdb
 
 from labelrelease.errors import OutputError
-from labelrelease.formats.base import FileRejected, Importer, Progress, SourceFile
+from labelrelease.formats.base import (
+    FileRejected,
+    ImportContext,
+    Importer,
+    Progress,
+    SourceFile,
+)
 from labelrelease.model.assemble import Validator, assemble
 from labelrelease.model.jsonutil import dumps
 from labelrelease.model.schema import RECORD_KINDS
@@ -67,14 +75,18 @@ def pull(
     validator: Validator | None = None,
     duckdb_settings: DuckDBSettings | None = None,
     progress: FileProgress = _no_progress,
+    workers: int = 1,
 ) -> PullResult:
     """Import ``inputs`` and publish ``out/{items,...,quarantine}.parquet`` and
     ``out/pull.json``; ``out`` is replaced whole, or left as it was if anything fails."""
     settings = duckdb_settings or DuckDBSettings()
     with _staging(out) as work:
         sink = RecordSink(work / "parts")
-        for item in inputs:
-            _import_file(item, sink, progress(item.file.display, _size(item.file.path)))
+        with _executor(workers) as executor:
+            for item in inputs:
+                advance = progress(item.file.display, _size(item.file.path))
+                ctx = ImportContext(sink, advance, executor, workers)
+                _import_file(item, ctx)
         built = work / "out"
         built.mkdir()
         con = _connect(work, settings)
@@ -88,10 +100,11 @@ def pull(
     return result
 
 
-def _import_file(item: PullInput, sink: RecordSink, advance: Progress) -> None:
+def _import_file(item: PullInput, ctx: ImportContext) -> None:
+    sink = ctx.sink
     sink.begin_file(item.file.source)
     try:
-        item.importer().read(item.file, sink, advance)
+        item.importer().read(item.file, ctx)
     except FileRejected as rejected:
         sink.abort_file()
         sink.quarantine(
@@ -140,6 +153,19 @@ def dumps_pretty(value: Any) -> str:
     import orjson
 
     return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
+
+
+@contextmanager
+def _executor(workers: int) -> Iterator[Executor | None]:
+    """Worker processes for chunked importers; they start on first use. Workers are forked
+    from a clean server process, never from this one (which holds DuckDB threads)."""
+    if workers <= 1:
+        yield None
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["labelrelease.formats.label_studio.chunks"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
+        yield executor
 
 
 def _size(path: Path) -> int:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from labelrelease.model.ids import make_id
 
 LS = Path(__file__).resolve().parents[2] / "assets" / "label-studio"
