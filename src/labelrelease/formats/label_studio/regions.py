@@ -180,34 +180,35 @@ class PassReader:
             "model" if self.p.is_prediction else RESULT_ORIGIN.get(str(r.get("origin")), "human")
         )
         score = r.get("score")
-        extra = {"control": r.get("from_name"), **part.attrs}
+        common = {
+            **part.fields,
+            "annotation_id": self.annotation_id,
+            "item_id": self.item_id,
+            "asset_id": asset_id,
+            "kind": part.kind,
+            "text": part.text,
+            "score": float(score)
+            if isinstance(score, int | float) and score is not True and score is not False
+            else None,
+            "origin": origin,
+            "attributes": attrs({"control": r.get("from_name"), **part.attrs}),
+            "source_ref": self.src.ref(self._pointer(j, r)),
+        }
         ids = self.labels.setdefault(key, [])
+        many_ranges, many_classes = len(ranges) > 1, len(classes) > 1
         for i, rng in enumerate(ranges):
             for cls in classes:
-                parts: list[Any] = [self.annotation_id, key]
-                if len(ranges) > 1:
-                    parts.append(i)
-                if len(classes) > 1:
-                    parts.append(cls)
-                label_id = make_id("labels", *parts)
+                if many_ranges or many_classes:
+                    parts: list[Any] = [self.annotation_id, key]
+                    if many_ranges:
+                        parts.append(i)
+                    if many_classes:
+                        parts.append(cls)
+                    label_id = make_id("labels", *parts)
+                else:
+                    label_id = make_id("labels", self.annotation_id, key)
                 ids.append(label_id)
-                row = {
-                    **part.fields,
-                    **rng,
-                    "label_id": label_id,
-                    "annotation_id": self.annotation_id,
-                    "item_id": self.item_id,
-                    "asset_id": asset_id,
-                    "kind": part.kind,
-                    "class": cls,
-                    "text": rng.get("text", part.text),
-                    "score": float(score)
-                    if isinstance(score, int | float) and not isinstance(score, bool)
-                    else None,
-                    "origin": origin,
-                    "attributes": attrs(extra),
-                    "source_ref": self.src.ref(self._pointer(j, r)),
-                }
+                row = {**common, **rng, "label_id": label_id, "class": cls}
                 self.sink.add("labels", row)
 
     def _pointer(self, j: int, r: Any) -> str:

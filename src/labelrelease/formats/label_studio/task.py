@@ -216,6 +216,7 @@ class _Resolver:
         self.data = data
         self.assets = assets
         self.config = config
+        self._ids: dict[str, str] = {}
 
     def __call__(self, result: dict[str, Any], item_id: str) -> tuple[str | None, Media]:
         asset = self._find(result)
@@ -227,7 +228,10 @@ class _Resolver:
         if asset.media.modality is None or (implied == "document" and self.config is None):
             asset.media.modality = implied
         asset.used = True
-        return make_id("assets", item_id, asset.name), asset.media
+        asset_id = self._ids.get(asset.name)
+        if asset_id is None:
+            asset_id = self._ids[asset.name] = make_id("assets", item_id, asset.name)
+        return asset_id, asset.media
 
     def _find(self, result: dict[str, Any]) -> AssetState | Media | None:
         to_name = result.get("to_name")
