@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
@@ -10,12 +10,21 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    Task,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 from labelrelease.pull.run import FileProgress
+
+
+class _Bytes(DownloadColumn):
+    """Bytes done/total, for files only (steps of unknown length show none)."""
+
+    def render(self, task: Task) -> Text:
+        return Text("") if task.fields.get("step") else super().render(task)
 
 
 @contextmanager
@@ -24,7 +33,7 @@ def file_progress(console: Console) -> Iterator[FileProgress]:
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
-        DownloadColumn(),
+        _Bytes(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=console,
@@ -32,8 +41,11 @@ def file_progress(console: Console) -> Iterator[FileProgress]:
         disable=not console.is_terminal,
     )
 
-    def start(display: str, size: int):  # type: ignore[no-untyped-def]
-        task = progress.add_task(display, total=size or None)
+    def start(display: str, size: int) -> Callable[[int], None]:
+        if size <= 0:  # work of unknown length: a pulsing bar, finished by any call
+            step = progress.add_task(display, total=None, step=True)
+            return lambda _n: progress.update(step, total=1, completed=1)
+        task = progress.add_task(display, total=size)
         return lambda n: progress.advance(task, n)
 
     with progress:

@@ -60,7 +60,8 @@ class PullResult:
 
 
 FileProgress = Callable[[str, int], Progress]
-"""Given a file's display name and size in bytes, returns the callback that advances it."""
+"""Given a file's display name and size in bytes, returns the callback that advances it; a
+size of 0 is a step of unknown length, finished by one call of its callback."""
 
 
 def _no_progress(_display: str, _size: int) -> Progress:
@@ -84,17 +85,26 @@ def pull(
         sink = RecordSink(work / "parts")
         with _executor(workers) as executor:
             for item in inputs:
-                advance = progress(item.file.display, _size(item.file.path))
-                ctx = ImportContext(sink, advance, executor, workers)
-                _import_file(item, ctx)
+                size = _size(item.file.path)
+                advance = progress(item.file.display, size)
+                done = [0]
+
+                def counted(n: int, advance: Progress = advance, done: list[int] = done) -> None:
+                    done[0] += n
+                    advance(n)
+
+                _import_file(item, ImportContext(sink, counted, executor, workers))
+                advance(max(0, size - done[0]))  # records do not count separators
         built = work / "out"
         built.mkdir()
+        assembled = progress("assembling the tables", 0)
         con = _connect(work, settings)
         try:
             assemble(con, work / "parts", built, validator, batch_rows=batch_size)
             result = PullResult(_counts(con, sink))
         finally:
             con.close()
+        assembled(0)
         (built / "pull.json").write_text(dumps_pretty(result.counts), encoding="utf-8")
         _publish(built, out)
     return result
