@@ -17,7 +17,7 @@ KINDS = (
     "polygon",  # points, closed
     "polyline",  # points, open
     "ellipse",  # x, y = centre; w, h = radii; rotation
-    "keypoint",  # x, y (w = marker size when given)
+    "keypoint",  # x, y (marker size in attributes.marker_width)
     "mask",  # mask_rle + mask_format
     "span",  # char_start/char_end (+ text) in a text or document asset
     "time_span",  # t_start/t_end in seconds of an audio or video asset
