@@ -91,11 +91,22 @@ def _is_size(v: Any) -> TypeGuard[float]:
 
 
 def box(result: dict[str, Any], value: dict[str, Any], media: Media) -> Partial:
+    return _extent("box", "width", "height", result, value, media)
+
+
+def ellipse(result: dict[str, Any], value: dict[str, Any], media: Media) -> Partial:
+    return _extent("ellipse", "radiusX", "radiusY", result, value, media)
+
+
+def _extent(
+    kind: str, w_key: str, h_key: str, result: dict[str, Any], value: dict[str, Any], media: Media
+) -> Partial:
+    """A box (corner + size) or an ellipse (centre + radii), in pixels when the size is known."""
     sx, sy, attrs = _scale(media, result)
-    w, h = number(value, "width"), number(value, "height")
+    w, h = number(value, w_key), number(value, h_key)
     if w < 0 or h < 0:
-        bad = "width" if w < 0 else "height"
-        raise BadResult("negative_size", bad, f"box {bad} is negative ({value[bad]})")
+        bad = w_key if w < 0 else h_key
+        raise BadResult("negative_size", bad, f"{kind} {bad} is negative ({value[bad]})")
     fields = {
         "x": number(value, "x") * sx,
         "y": number(value, "y") * sy,
@@ -103,22 +114,7 @@ def box(result: dict[str, Any], value: dict[str, Any], media: Media) -> Partial:
         "h": h * sy,
         "rotation": optional_number(value, "rotation") or 0.0,
     }
-    return Partial("box", fields, classes_of(value), attrs=attrs)
-
-
-def ellipse(result: dict[str, Any], value: dict[str, Any], media: Media) -> Partial:
-    sx, sy, attrs = _scale(media, result)
-    rx, ry = number(value, "radiusX"), number(value, "radiusY")
-    if rx < 0 or ry < 0:
-        raise BadResult("negative_size", "radiusX", "ellipse radius is negative")
-    fields = {
-        "x": number(value, "x") * sx,
-        "y": number(value, "y") * sy,
-        "w": rx * sx,
-        "h": ry * sy,
-        "rotation": optional_number(value, "rotation") or 0.0,
-    }
-    return Partial("ellipse", fields, classes_of(value), attrs=attrs)
+    return Partial(kind, fields, classes_of(value), attrs=attrs)
 
 
 def keypoint(result: dict[str, Any], value: dict[str, Any], media: Media) -> Partial:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from labelrelease.formats.label_studio.config import LabelConfig
+from labelrelease.formats.label_studio.results import LABEL_KEYS
 from labelrelease.formats.label_studio.values import BadResult
 
 REF_KEY = "__ref__"
@@ -140,15 +141,7 @@ def _json_min(record: dict[str, Any], pointer: str, config: LabelConfig | None) 
 
 
 _MIN_TYPES = (
-    "rectanglelabels",
-    "polygonlabels",
-    "ellipselabels",
-    "keypointlabels",
-    "brushlabels",
-    "polylinelabels",
-    "hypertextlabels",
-    "paragraphlabels",
-    "timelinelabels",
+    *(key for key in LABEL_KEYS if key != "labels"),  # specific types before plain labels
     "labels",
     "taxonomy",
     "choices",
