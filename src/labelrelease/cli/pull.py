@@ -139,7 +139,7 @@ def pull(
             batch_size=batch_size or int(settings.get("batch_size", 50_000)),
             validator=contract_validator(contract_obj),
             duckdb_settings=DuckDBSettings(
-                memory_limit=str(settings.get("duckdb_memory_limit", "2GB")),
+                memory_limit=str(settings.get("duckdb_memory_limit", "1GB")),
                 threads=int(settings.get("duckdb_threads", 2)),
             ),
             progress=progress,

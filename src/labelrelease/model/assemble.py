@@ -107,12 +107,15 @@ def _validate(
 ) -> None:
     """Quarantine the rows of ``table`` that ``validator`` rejects, batch by batch."""
     t, seq = ident(table), ident(SEQ)
-    reader = con.sql(f"SELECT * FROM {t} ORDER BY {seq}").to_arrow_reader(batch_rows)
+    # A plain scan, not sorted: failures are matched to rows by `_seq`, and sorting would hold
+    # the whole table in DuckDB's memory.
+    reader = con.sql(f"SELECT * FROM {t}").to_arrow_reader(batch_rows)
     bad = 0
     with spill.open("wb") as out:
         for batch in reader:
             rows = pa.Table.from_batches([batch])
             kept, failures = validator(table, rows)
+            pa.default_memory_pool().release_unused()
             if not failures:
                 continue
             rejected = pc.invert(pc.is_in(rows[SEQ], value_set=kept[SEQ]))

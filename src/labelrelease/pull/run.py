@@ -44,7 +44,7 @@ class PullInput:
 class DuckDBSettings:
     """Resource limits for the assembly step."""
 
-    memory_limit: str = "2GB"
+    memory_limit: str = "1GB"
     threads: int = 2
 
 
