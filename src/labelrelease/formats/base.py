@@ -6,9 +6,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
+from labelrelease.model.ids import make_id
 from labelrelease.model.sink import RecordSink
 
 HEAD_BYTES = 65_536
@@ -16,6 +17,31 @@ HEAD_BYTES = 65_536
 
 Progress = Callable[[int], None]
 """Called with the number of input bytes consumed since the last call."""
+
+
+@dataclass(frozen=True)
+class ItemBinding:
+    """How the items of a source join items of other sources (``item_key`` in sources.yaml).
+
+    Sources bound to the same ``group`` whose records have the same key build one item: a
+    video's boxes from one tool, its transcript from another, its speakers from a third.
+    """
+
+    group: str
+    key: str = "stem"
+    """``stem``: the stem of the record's media file name (else of the input file);
+    ``native``: the record's own ID in its export."""
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    """Optional table from a record's key (as chosen by ``key``) to the shared item key."""
+    asset: str | None = None
+    """Name of the asset the labels of this source go on (e.g. ``video``)."""
+
+    def key_of(self, native: str, media: str | None, path: Path) -> str:
+        if self.key == "native":
+            key = native
+        else:
+            key = PurePosixPath(media.split("?", 1)[0]).stem if media else path.stem
+        return self.mapping.get(key, key)
 
 
 @dataclass(frozen=True)
@@ -29,6 +55,22 @@ class SourceFile:
     """The source name; part of every ID derived from this file."""
     guideline_version: str
     options: Mapping[str, Any] = field(default_factory=dict)
+    binding: ItemBinding | None = None
+
+    def item_id(self, native: str, media: str | None = None) -> str:
+        """The ID of the item of a record whose own key in the export is ``native`` and whose
+        media file (URL or file name) is ``media``. Importers call this, never ``make_id``
+        for items, so that sources bound by ``item_key`` land in one item."""
+        if self.binding is None:
+            return make_id("items", self.source, native)
+        key = self.binding.key_of(native, media, self.path)
+        return make_id("items", "@" + self.binding.group, key)
+
+    def asset_name(self, default: str) -> str:
+        """The name of the asset labels go on: the binding's, else ``default``."""
+        if self.binding is not None and self.binding.asset:
+            return self.binding.asset
+        return default
 
     def ref(self, pointer: str = "") -> str:
         """A ``source_ref``: the file and a JSON pointer (or ``:line``) into it."""

@@ -52,7 +52,7 @@ class TaskReader:
                 excerpt=record,
             )
             return
-        item_id = make_id("items", self.src.source, _task_key(task))
+        item_id = self.src.item_id(_task_key(task), _media_of(task))
         config = self._config_for(task)
         assets = initial_assets(task.data, config)
         _learn_sizes(task, assets)
@@ -331,3 +331,11 @@ def _str(v: Any) -> str | None:
 
 def _int(v: float | None) -> int | None:
     return None if v is None else round(v)
+
+
+def _media_of(task: Task) -> str | None:
+    """The task's first media URL (by data key order), which names the item for bindings."""
+    for value in task.data.values():
+        if isinstance(value, str) and "." in value and not any(c.isspace() for c in value):
+            return value
+    return None
