@@ -52,7 +52,8 @@ def asset_schema(contract: Contract) -> pdx.DataFrameSchema:
 
 def to_frame(table: pa.Table) -> pd.DataFrame:
     """An Arrow table as the Arrow-backed pandas frame the generated schemas validate."""
-    return table.to_pandas(types_mapper=pd.ArrowDtype)
+    frame: pd.DataFrame = table.to_pandas(types_mapper=pd.ArrowDtype)
+    return frame
 
 
 def validate_table(

@@ -30,15 +30,22 @@ class ItemBinding:
     group: str
     key: str = "stem"
     """``stem``: the stem of the record's media file name (else of the input file);
-    ``native``: the record's own ID in its export."""
+    ``native``: the record's own ID in its export; ``field:NAME``: the record's field NAME
+    (for formats whose records have named fields, e.g. a Label Studio task's ``data``)."""
     mapping: Mapping[str, str] = field(default_factory=dict)
     """Optional table from a record's key (as chosen by ``key``) to the shared item key."""
     asset: str | None = None
     """Name of the asset the labels of this source go on (e.g. ``video``)."""
 
-    def key_of(self, native: str, media: str | None, path: Path) -> str:
+    def key_of(
+        self, native: str, media: str | None, path: Path, fields: Mapping[str, Any] | None = None
+    ) -> str:
+        """The shared key of a record (see :attr:`key`), through :attr:`mapping`."""
         if self.key == "native":
             key = native
+        elif self.key.startswith("field:"):
+            value = (fields or {}).get(self.key[6:])
+            key = native if value is None or isinstance(value, dict | list) else str(value)
         else:
             key = PurePosixPath(media.split("?", 1)[0]).stem if media else path.stem
         return self.mapping.get(key, key)
@@ -57,13 +64,18 @@ class SourceFile:
     options: Mapping[str, Any] = field(default_factory=dict)
     binding: ItemBinding | None = None
 
-    def item_id(self, native: str, media: str | None = None) -> str:
+    def item_id(
+        self, native: str, media: str | None = None, fields: Mapping[str, Any] | None = None
+    ) -> str:
         """The ID of the item of a record whose own key in the export is ``native`` and whose
-        media file (URL or file name) is ``media``. Importers call this, never ``make_id``
-        for items, so that sources bound by ``item_key`` land in one item."""
+        media file (URL or file name) is ``media`` (``fields``: the record's named fields, for
+        a ``field:NAME`` key; without that field, ``native`` is used).
+
+        Importers call this, never ``make_id`` for items, so that sources bound by
+        ``item_key`` land in one item."""
         if self.binding is None:
             return make_id("items", self.source, native)
-        key = self.binding.key_of(native, media, self.path)
+        key = self.binding.key_of(native, media, self.path, fields)
         return make_id("items", "@" + self.binding.group, key)
 
     def asset_name(self, default: str) -> str:

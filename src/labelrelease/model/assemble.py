@@ -1,7 +1,8 @@
 """Assemble the canonical tables from the parts an import wrote, in DuckDB.
 
 Assembly reads the JSON-lines parts with the explicit column types of the canonical schema,
-keeps the first row of each ID and quarantines later duplicates, checks rows against the task
+folds rows that several bound sources give for one item or asset into one (``merge``), keeps
+the first row of each ID and quarantines later duplicates, checks rows against the task
 contract in bounded batches, quarantines rows whose references do not resolve (cascading: a
 link to a quarantined label is quarantined too), and writes every table sorted by its key with
 its explicit Arrow schema as zstd Parquet. The same parts always give byte-identical files.
@@ -19,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from labelrelease.model.merge import merge_shared
 from labelrelease.model.schema import SCHEMAS, primary_key
 from labelrelease.model.sink import PART_QUARANTINE, SEQ, SOURCE
 from labelrelease.model.sql import ident, json_columns
@@ -56,11 +58,14 @@ def assemble(
     validator: Validator | None = None,
     *,
     batch_rows: int = 50_000,
-) -> None:
-    """Build the canonical tables from ``parts_dir`` and write them into ``out_dir``."""
+) -> dict[str, int]:
+    """Build the canonical tables from ``parts_dir`` and write them into ``out_dir``; return
+    per table how many rows were folded into a row another source shares (see ``merge``)."""
     _load_quarantine(con, parts_dir)
+    merged = {}
     for table in REFERENCES:
         _load(con, parts_dir, table)
+        merged[table] = merge_shared(con, table)
         _drop_duplicates(con, table)
         if validator is not None:
             _validate(con, table, validator, parts_dir / f"invalid-{table}.jsonl", batch_rows)
@@ -68,6 +73,7 @@ def assemble(
     _number_quarantine(con)
     for table in SCHEMAS:
         _write(con, table, out_dir / f"{table}.parquet")
+    return merged
 
 
 def _parts(parts_dir: Path, table: str) -> list[str]:

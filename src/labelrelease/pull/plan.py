@@ -42,7 +42,7 @@ def plan_sources(sources_file: Path, root: Path, guideline_version: str) -> list
     """Inputs for every file of every source in a sources file."""
     origin = str(sources_file)
     inputs = []
-    for source in load_sources(sources_file):
+    for source in load_sources(sources_file, root):
         forced = registry.get(source.format) if source.format else None
         options = dict(source.options)
         if forced is not None:
@@ -62,6 +62,9 @@ def plan_sources(sources_file: Path, root: Path, guideline_version: str) -> list
             importer = forced or registry.detect(path)
             display = path.relative_to(root).as_posix()
             inputs.append(
-                PullInput(SourceFile(path, display, source.name, version, options), importer)
+                PullInput(
+                    SourceFile(path, display, source.name, version, options, source.binding),
+                    importer,
+                )
             )
     return inputs

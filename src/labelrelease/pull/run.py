@@ -100,8 +100,8 @@ def pull(
         assembled = progress("assembling the tables", 0)
         con = _connect(work, settings)
         try:
-            assemble(con, work / "parts", built, validator, batch_rows=batch_size)
-            result = PullResult(_counts(con, sink))
+            merged = assemble(con, work / "parts", built, validator, batch_rows=batch_size)
+            result = PullResult(_counts(con, sink, merged))
         finally:
             con.close()
         assembled(0)
@@ -129,7 +129,9 @@ def _import_file(item: PullInput, ctx: ImportContext) -> None:
     sink.commit_file()
 
 
-def _counts(con: duckdb.DuckDBPyConnection, sink: RecordSink) -> dict[str, dict[str, Any]]:
+def _counts(
+    con: duckdb.DuckDBPyConnection, sink: RecordSink, merged: dict[str, int]
+) -> dict[str, dict[str, Any]]:
     reasons: dict[str, dict[str, int]] = {k: {} for k in COUNTED_KINDS}
     rows = con.execute(
         "SELECT record_kind, reason_code, count(*) FROM quarantine GROUP BY ALL ORDER BY ALL"
@@ -142,7 +144,7 @@ def _counts(con: duckdb.DuckDBPyConnection, sink: RecordSink) -> dict[str, dict[
             taken = sink.files_taken
         else:
             row = con.execute(f"SELECT count(*) FROM {ident(kind)}").fetchone()
-            taken = int(row[0]) if row else 0
+            taken = (int(row[0]) if row else 0) + merged.get(kind, 0)
         quarantined = sum(reasons.get(kind, {}).values())
         n_in = sink.counts_in[kind]
         if n_in != taken + quarantined:  # a bug, never a user error
@@ -155,6 +157,8 @@ def _counts(con: duckdb.DuckDBPyConnection, sink: RecordSink) -> dict[str, dict[
             "quarantined": quarantined,
             "reasons": reasons.get(kind, {}),
         }
+        if merged.get(kind):
+            counts[kind]["joined"] = merged[kind]  # taken, folded into another source's row
     return counts
 
 

@@ -52,7 +52,7 @@ class TaskReader:
                 excerpt=record,
             )
             return
-        item_id = self.src.item_id(_task_key(task), _media_of(task))
+        item_id = self.src.item_id(_task_key(task), _media_of(task), task.data)
         config = self._config_for(task)
         assets = initial_assets(task.data, config)
         _learn_sizes(task, assets)
