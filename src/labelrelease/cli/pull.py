@@ -144,6 +144,7 @@ def pull(
             ),
             progress=progress,
             workers=int(settings.get("workers", DEFAULT_WORKERS)),
+            contract=contract_obj,
         )
     report = settings.get("report")
     if report and not paths:
@@ -167,6 +168,14 @@ def _summary(result: PullResult, out: Path) -> None:
     if reasons:
         top = ", ".join(f"{r} {n}" for r, n in sorted(reasons.items(), key=lambda x: -x[1]))
         console.print(f"quarantined: {top} (see {out / 'quarantine.parquet'})")
+    joined = {k: c["joined"] for k, c in result.counts.items() if c.get("joined")}
+    if joined:
+        shown = ", ".join(f"{kind} {n}" for kind, n in joined.items())
+        console.print(f"joined across sources (item_key): {shown}")
+    derived = result.counts.get("links", {}).get("derived")
+    if derived:
+        shown = ", ".join(f"{rule} {n}" for rule, n in derived.items())
+        console.print(f"links derived by contract rules: {shown}")
     files = result.counts.get("files", {})
     if files.get("quarantined"):
         console.print(

@@ -76,17 +76,19 @@ def contract_from_data(data: object, *, source: str) -> Contract:
     root.mapping(allowed=SECTIONS, required=REQUIRED_SECTIONS, what="section")
     kinds = parse_kinds(root.child("kinds"))
     allowed = tuple(rule.kind for rule in kinds)
+    modalities = parse_modalities(root.child("modalities"), allowed)
+    taxonomy = parse_taxonomy(root.child("taxonomy"), allowed)
     return Contract(
         guideline_version=root.child("guideline_version").string(
             pattern=GUIDELINE_VERSION, hint='write a version such as "1.0" (quoted)'
         ),
-        modalities=parse_modalities(root.child("modalities"), allowed),
+        modalities=modalities,
         kinds=kinds,
         ranges=parse_ranges(root.child("ranges")),
-        taxonomy=parse_taxonomy(root.child("taxonomy"), allowed),
+        taxonomy=taxonomy,
         text_policy=parse_text_policy(root.child("text_policy"), allowed),
         review_policy=parse_review_policy(root.child("review_policy")),
-        cross_modal=parse_cross_modal(root.child("cross_modal"), allowed),
+        cross_modal=parse_cross_modal(root.child("cross_modal"), allowed, taxonomy),
         source=source,
     )
 

@@ -8,8 +8,12 @@ a tuple, every name is known. Build one with :func:`labelrelease.contract.load_c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from labelrelease.contract.fields import OP_SYMBOLS
+
+if TYPE_CHECKING:
+    from labelrelease.contract.link_rules import LinkRule
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,8 @@ class CrossModal:
     relations: tuple[Relation, ...] = ()
     open_relations: bool = False
     cross_item: bool = False
+    rules: tuple[LinkRule, ...] = ()
+    """Derived-link rules (``contract.link_rules``), evaluated by ``pull``."""
 
     def relation(self, name: str) -> Relation | None:
         """The relation called ``name``, or None."""

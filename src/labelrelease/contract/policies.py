@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from labelrelease.contract._node import Node
 from labelrelease.contract.fields import KNOWN_SCRIPTS
+from labelrelease.contract.link_rules import parse_rules
 from labelrelease.contract.model import (
     BannedPattern,
     ClassDef,
@@ -34,7 +36,7 @@ TEXT_POLICY_KEYS = (
 LENGTH_KEYS = ("min", "max")
 INVENTED_KEYS = ("text_classes", "region_kinds")
 REVIEW_KEYS = ("passes", "approvers", "auto_accept_model_labels")
-CROSS_MODAL_KEYS = ("cross_item", "relations")
+CROSS_MODAL_KEYS = ("cross_item", "relations", "rules")
 RELATION_KEYS = ("description", "from", "to")
 ANY = "any"
 
@@ -93,7 +95,7 @@ def parse_review_policy(node: Node) -> ReviewPolicy:
     )
 
 
-def parse_cross_modal(node: Node, kinds: tuple[str, ...]) -> CrossModal:
+def parse_cross_modal(node: Node, kinds: tuple[str, ...], taxonomy: Taxonomy) -> CrossModal:
     """The ``cross_modal`` section; absent, any relation is allowed within an item."""
     if node.missing:
         return CrossModal(open_relations=True)
@@ -105,11 +107,13 @@ def parse_cross_modal(node: Node, kinds: tuple[str, ...]) -> CrossModal:
     else:
         entries = relations_node.mapping(what="relation")
         relations = tuple(_parse_relation(name, entry, kinds) for name, entry in entries.items())
-    return CrossModal(
+    links = CrossModal(
         relations=relations,
         open_relations=relations_node.value == ANY,
         cross_item=False if cross_item.missing else cross_item.boolean(),
     )
+    rules = parse_rules(node.child("rules"), kinds, taxonomy, links)
+    return replace(links, rules=rules)
 
 
 def _parse_class(name: str, node: Node, kinds: tuple[str, ...]) -> ClassDef:

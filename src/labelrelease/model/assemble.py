@@ -58,9 +58,12 @@ def assemble(
     validator: Validator | None = None,
     *,
     batch_rows: int = 50_000,
+    derive: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> dict[str, int]:
     """Build the canonical tables from ``parts_dir`` and write them into ``out_dir``; return
-    per table how many rows were folded into a row another source shares (see ``merge``)."""
+    per table how many rows were folded into a row another source shares (see ``merge``).
+
+    ``derive`` runs on the checked tables before they are written (derived links)."""
     _load_quarantine(con, parts_dir)
     merged = {}
     for table in REFERENCES:
@@ -70,6 +73,9 @@ def assemble(
         if validator is not None:
             _validate(con, table, validator, parts_dir / f"invalid-{table}.jsonl", batch_rows)
         _drop_dangling(con, table)
+    _link_origins(con)
+    if derive is not None:
+        derive(con)
     _number_quarantine(con)
     for table in SCHEMAS:
         _write(con, table, out_dir / f"{table}.parquet")
@@ -188,6 +194,14 @@ def _drop_dangling(con: duckdb.DuckDBPyConnection, table: str) -> None:
             "was quarantined (see the quarantine rows of that record)"
         )
         _to_quarantine(con, table, where, reason, column, message)
+
+
+def _link_origins(con: duckdb.DuckDBPyConnection) -> None:
+    """A drawn link's origin is its pass's: ``model`` for a model pass, else ``human``."""
+    con.execute(
+        """UPDATE links SET origin = CASE WHEN a.origin = 'model' THEN 'model' ELSE 'human' END
+        FROM annotations a WHERE links.annotation_id = a.annotation_id AND links.origin IS NULL"""
+    )
 
 
 def _number_quarantine(con: duckdb.DuckDBPyConnection) -> None:

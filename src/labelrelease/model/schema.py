@@ -41,6 +41,8 @@ STATUSES = ("submitted", "accepted", "rejected", "cancelled", "predicted")
 """Status of an annotation."""
 
 PASSES = ("visual", "text", "combined")
+LINK_ORIGINS = ("human", "model", "rule")
+"""Origin of a link: drawn in a human or a model pass, or derived by a contract rule."""
 
 _JSON = pa.string()
 
@@ -148,6 +150,8 @@ LINKS = pa.schema(
         pa.field("to_label_id", pa.string(), nullable=False),
         pa.field("relation", pa.string(), nullable=False),
         pa.field("direction", pa.string(), nullable=False),
+        pa.field("origin", pa.string(), nullable=False),  # human, model, rule
+        pa.field("rule", pa.string()),  # the contract rule that derived it (origin rule)
         pa.field("attributes", _JSON),
         pa.field("source_ref", pa.string(), nullable=False),
     ]

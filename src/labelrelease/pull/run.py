@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from labelrelease.contract.model import Contract
 from labelrelease.errors import OutputError
 from labelrelease.formats.base import (
     FileRejected,
@@ -28,6 +29,7 @@ from labelrelease.model.jsonutil import dumps
 from labelrelease.model.schema import RECORD_KINDS
 from labelrelease.model.sink import RecordSink
 from labelrelease.model.sql import ident
+from labelrelease.pull.derive import derive_links
 
 COUNTED_KINDS = ("files", *RECORD_KINDS)
 
@@ -77,6 +79,7 @@ def pull(
     duckdb_settings: DuckDBSettings | None = None,
     progress: FileProgress = _no_progress,
     workers: int = 1,
+    contract: Contract | None = None,
 ) -> PullResult:
     """Import ``inputs`` and publish ``out/{items,...,quarantine}.parquet`` and
     ``out/pull.json``; ``out`` is replaced whole, or left as it was if anything fails."""
@@ -100,8 +103,16 @@ def pull(
         assembled = progress("assembling the tables", 0)
         con = _connect(work, settings)
         try:
-            merged = assemble(con, work / "parts", built, validator, batch_rows=batch_size)
-            result = PullResult(_counts(con, sink, merged))
+            derived: dict[str, int] = {}
+
+            def derive(c: duckdb.DuckDBPyConnection) -> None:
+                if contract is not None:
+                    derived.update(derive_links(c, contract))
+
+            merged = assemble(
+                con, work / "parts", built, validator, batch_rows=batch_size, derive=derive
+            )
+            result = PullResult(_counts(con, sink, merged, derived))
         finally:
             con.close()
         assembled(0)
@@ -130,7 +141,10 @@ def _import_file(item: PullInput, ctx: ImportContext) -> None:
 
 
 def _counts(
-    con: duckdb.DuckDBPyConnection, sink: RecordSink, merged: dict[str, int]
+    con: duckdb.DuckDBPyConnection,
+    sink: RecordSink,
+    merged: dict[str, int],
+    derived: dict[str, int],
 ) -> dict[str, dict[str, Any]]:
     reasons: dict[str, dict[str, int]] = {k: {} for k in COUNTED_KINDS}
     rows = con.execute(
@@ -145,6 +159,8 @@ def _counts(
         else:
             row = con.execute(f"SELECT count(*) FROM {ident(kind)}").fetchone()
             taken = (int(row[0]) if row else 0) + merged.get(kind, 0)
+            if kind == "links":  # derived links were not imported: they are not `in`
+                taken -= sum(derived.values())
         quarantined = sum(reasons.get(kind, {}).values())
         n_in = sink.counts_in[kind]
         if n_in != taken + quarantined:  # a bug, never a user error
@@ -159,6 +175,8 @@ def _counts(
         }
         if merged.get(kind):
             counts[kind]["joined"] = merged[kind]  # taken, folded into another source's row
+        if kind == "links" and derived:
+            counts[kind]["derived"] = derived  # made by contract rules, per rule
     return counts
 
 
