@@ -188,3 +188,15 @@ def test_video_track_with_negative_height_is_quarantined(pulled) -> None:
     assert q["field"] == "sequence[0].height"
     assert "-15.972222222222221" in q["message"]
     assert '"id":"FstfiS1SLJ"' in q["excerpt"]
+
+
+def test_video_track_gives_its_video_duration_and_fps(pulled) -> None:
+    """The street-clip demo's tracks state ``duration`` 60 s and ``framesCount`` 1500: the
+    video asset gets duration_s 60 and fps 25 (the config's ``framerate`` is 25 too)."""
+    demo = Path(__file__).resolve().parents[3] / "data" / "raw" / "street-clip"
+    got = pulled(demo / "boxes.json", demo / "label_config.xml")
+    (asset,) = got["assets"]
+    assert (asset["name"], asset["modality"]) == ("video", "video")
+    assert asset["duration_s"] == 60.0 and asset["fps"] == 25.0
+    tracks = sorted((lb["class"], lb["frame_start"], lb["frame_end"]) for lb in got["labels"])
+    assert tracks == [("Car", 300, 1500), ("Car", 300, 1500), ("Person", 1, 900)]

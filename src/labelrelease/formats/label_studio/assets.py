@@ -30,6 +30,7 @@ class AssetState:
     media: Media
     uri: str | None = None
     fps: float | None = None
+    duration_s: float | None = None
     attrs: dict[str, Any] = field(default_factory=dict)
     used: bool = False
 

@@ -101,7 +101,7 @@ class TaskReader:
                 "sha256": None,
                 "width": _int(media.width),
                 "height": _int(media.height),
-                "duration_s": None,
+                "duration_s": asset.duration_s,
                 "fps": asset.fps,
                 "n_chars": len(media.content) if media.content is not None else None,
                 "content": media.content,
@@ -267,11 +267,24 @@ def _learn_sizes(task: Task, assets: dict[str, AssetState]) -> None:
             if not isinstance(r, dict):
                 continue
             asset = assets.get(str(r.get("to_name")))
+            if asset is not None and r.get("type") == "videorectangle":
+                _learn_duration(asset, r.get("value"))
             w, h = r.get("original_width"), r.get("original_height")
             if asset is None or asset.media.width or not (_is_number(w) and _is_number(h)):
                 continue
             if w > 0 and h > 0:
                 asset.media.width, asset.media.height = float(w), float(h)
+
+
+def _learn_duration(asset: AssetState, value: Any) -> None:
+    """A video track states its video's ``duration`` (seconds) and ``framesCount``."""
+    if asset.duration_s is not None or not isinstance(value, dict):
+        return
+    duration, frames = value.get("duration"), value.get("framesCount")
+    if _is_number(duration) and duration > 0:
+        asset.duration_s = float(duration)
+        if asset.fps is None and _is_number(frames) and frames > 0:
+            asset.fps = round(float(frames) / float(duration), 6)
 
 
 def _names_missing_key(source: Any) -> bool:
