@@ -411,3 +411,16 @@ def test_invalid_values_name_their_key(
     assert error.key == key
     assert f"`{key}`" in str(error)
     assert expected in str(error)
+
+
+def test_a_key_given_twice_is_an_error_naming_both_lines(tmp_path: Path) -> None:
+    path = tmp_path / "contract.yaml"
+    path.write_text(
+        'guideline_version: "1.0"\nmodalities: {}\nkinds: {}\ntaxonomy: {mode: open}\n'
+        'guideline_version: "2.0"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as e:
+        load_contract(path)
+    assert "appears twice" in e.value.message and "line 1" in e.value.message
+    assert "line 5" in e.value.message

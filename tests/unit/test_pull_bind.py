@@ -186,3 +186,13 @@ def test_bad_item_key_names_the_key(tmp_path: Path, item_key: Any, expected: str
     with pytest.raises(ConfigError) as e:
         plan_sources(sources_file, tmp_path, "1.0")
     assert expected in e.value.message and "sources[0].item_key" in e.value.message
+
+
+def test_duplicate_keys_in_sources_yaml_are_refused(tmp_path: Path) -> None:
+    sources_file = tmp_path / "sources.yaml"
+    sources_file.write_text(
+        "sources:\n  - name: a\n    paths: [a.json]\n    paths: [b.json]\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError) as e:
+        plan_sources(sources_file, tmp_path, "1.0")
+    assert "'paths' appears twice" in e.value.message and "line 4" in e.value.message

@@ -19,6 +19,7 @@ from labelrelease.contract.policies import (
     parse_text_policy,
 )
 from labelrelease.errors import ConfigError
+from labelrelease.project import safe_load
 
 CONTRACT_PATH = "pipelines/contract.yaml"
 """Where a project keeps its contract, relative to the project root."""
@@ -56,7 +57,7 @@ def load_contract(path: str | Path) -> Contract:
 def parse_contract(text: str, *, source: str) -> Contract:
     """Check contract YAML ``text``; ``source`` names it in errors."""
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
