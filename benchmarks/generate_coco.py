@@ -26,12 +26,46 @@ import orjson
 
 GENERATOR_VERSION = 1
 PER_IMAGE = 7
-KEYPOINTS = ["nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder",
-             "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
-             "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle"]  # fmt: skip
-SKELETON = [[16, 14], [14, 12], [17, 15], [15, 13], [12, 13], [6, 12], [7, 13], [6, 7],
-            [6, 8], [7, 9], [8, 10], [9, 11], [2, 3], [1, 2], [1, 3], [2, 4], [3, 5], [4, 6],
-            [5, 7]]  # fmt: skip
+KEYPOINTS = [
+    "nose",
+    "left_eye",
+    "right_eye",
+    "left_ear",
+    "right_ear",
+    "left_shoulder",
+    "right_shoulder",
+    "left_elbow",
+    "right_elbow",
+    "left_wrist",
+    "right_wrist",
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
+]
+SKELETON = [
+    [16, 14],
+    [14, 12],
+    [17, 15],
+    [15, 13],
+    [12, 13],
+    [6, 12],
+    [7, 13],
+    [6, 7],
+    [6, 8],
+    [7, 9],
+    [8, 10],
+    [9, 11],
+    [2, 3],
+    [1, 2],
+    [1, 3],
+    [2, 4],
+    [3, 5],
+    [4, 6],
+    [5, 7],
+]
 _RLE_CHARS = "0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmno"
 
 
@@ -69,7 +103,12 @@ def _polygon(rng: random.Random, w: int, h: int) -> tuple[list[list[float]], lis
 
 def _box(rng: random.Random, w: int, h: int) -> list[float]:
     x, y = rng.uniform(0, w - 2), rng.uniform(0, h - 2)
-    return [round(x, 2), round(y, 2), round(rng.uniform(1, w - x), 2), round(rng.uniform(1, h - y), 2)]
+    return [
+        round(x, 2),
+        round(y, 2),
+        round(rng.uniform(1, w - x), 2),
+        round(rng.uniform(1, h - y), 2),
+    ]
 
 
 def _counts(rng: random.Random, w: int, h: int) -> list[int]:
@@ -138,10 +177,15 @@ def generate(path: Path, n: int, seed: int = 0) -> dict[str, Any]:
     rng = random.Random(seed)
     n_images = max(1, -(-n // PER_IMAGE))
     images = [
-        {"id": 100_000 + i * 3, "file_name": f"{i:012d}.jpg",
-         "width": rng.randint(320, 1024), "height": rng.randint(240, 768), "license": 1}
+        {
+            "id": 100_000 + i * 3,
+            "file_name": f"{i:012d}.jpg",
+            "width": rng.randint(320, 1024),
+            "height": rng.randint(240, 768),
+            "license": 1,
+        }
         for i in range(n_images)
-    ]  # fmt: skip
+    ]
     kinds = {"polygon": 0, "box": 0, "rle": 0, "rle_compressed": 0, "keypoints": 0}
     with path.open("wb") as f:
         f.write(b'{"info": {"description": "generated", "version": "1.0"}, "licenses": [')
@@ -153,14 +197,28 @@ def generate(path: Path, n: int, seed: int = 0) -> dict[str, Any]:
         for k in range(n):
             ann = annotation(rng, k + 1, images[k // PER_IMAGE])
             seg = ann["segmentation"]
-            kind = ("keypoints" if "keypoints" in ann else "box" if seg == [] else "polygon"
-                    if isinstance(seg, list) else "rle_compressed"
-                    if isinstance(seg["counts"], str) else "rle")  # fmt: skip
+            kind = (
+                "keypoints"
+                if "keypoints" in ann
+                else "box"
+                if seg == []
+                else "polygon"
+                if isinstance(seg, list)
+                else "rle_compressed"
+                if isinstance(seg["counts"], str)
+                else "rle"
+            )
             kinds[kind] += 1
             f.write((b",\n" if k else b"") + orjson.dumps(ann))
         f.write(b"\n]}\n")
-    return {"generator_version": GENERATOR_VERSION, "annotations": n, "images": n_images,
-            "seed": seed, "kinds": kinds, "bytes": path.stat().st_size}  # fmt: skip
+    return {
+        "generator_version": GENERATOR_VERSION,
+        "annotations": n,
+        "images": n_images,
+        "seed": seed,
+        "kinds": kinds,
+        "bytes": path.stat().st_size,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,9 +21,21 @@ from labelrelease.model.sink import RecordSink
 
 _IMAGE_EXTRA = ("license", "coco_url", "flickr_url", "date_captured")
 _ANNOTATION_KEYS = frozenset(
-    ("id", "image_id", "category_id", "segmentation", "area", "bbox", "iscrowd", "keypoints",
-     "num_keypoints", "caption", "score", "attributes")
-)  # fmt: skip
+    (
+        "id",
+        "image_id",
+        "category_id",
+        "segmentation",
+        "area",
+        "bbox",
+        "iscrowd",
+        "keypoints",
+        "num_keypoints",
+        "caption",
+        "score",
+        "attributes",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -60,8 +72,9 @@ class CocoReader:
         try:
             image_id, name, width, height = _image_fields(image)
         except BadRecord as e:
-            self.sink.quarantine("items", ref, e.reason_code, e.message, field=e.field,
-                                 excerpt=image)  # fmt: skip
+            self.sink.quarantine(
+                "items", ref, e.reason_code, e.message, field=e.field, excerpt=image
+            )
             return
         item_id = self.src.item_id(str(image_id), name)
         asset_name = self.src.asset_name("image")
@@ -69,23 +82,52 @@ class CocoReader:
         annotation_id = make_id("annotations", item_id, "coco", self.src.path.name)
         extra = {k: image.get(k) for k in _IMAGE_EXTRA if image.get(k) not in (None, "", 0)}
         add = self.sink.add
-        add("items", {"item_id": item_id, "source": self.src.source, "source_ref": ref,
-                      "is_gold": False, "attributes": attrs({"coco_id": image_id})})  # fmt: skip
-        add("assets", {"asset_id": asset_id, "item_id": item_id, "name": asset_name,
-                       "modality": "image", "uri": name, "width": _int(width),
-                       "height": _int(height), "attributes": attrs(extra), "source_ref": ref})  # fmt: skip
-        add("annotations", {"annotation_id": annotation_id, "item_id": item_id,
-                            "origin": "human", "pass": self.pass_name, "status": "submitted",
-                            "guideline_version": self.src.guideline_version,
-                            "attributes": attrs({"file": self.src.path.name}),
-                            "source_ref": ref})  # fmt: skip
+        add(
+            "items",
+            {
+                "item_id": item_id,
+                "source": self.src.source,
+                "source_ref": ref,
+                "is_gold": False,
+                "attributes": attrs({"coco_id": image_id}),
+            },
+        )
+        add(
+            "assets",
+            {
+                "asset_id": asset_id,
+                "item_id": item_id,
+                "name": asset_name,
+                "modality": "image",
+                "uri": name,
+                "width": _int(width),
+                "height": _int(height),
+                "attributes": attrs(extra),
+                "source_ref": ref,
+            },
+        )
+        add(
+            "annotations",
+            {
+                "annotation_id": annotation_id,
+                "item_id": item_id,
+                "origin": "human",
+                "pass": self.pass_name,
+                "status": "submitted",
+                "guideline_version": self.src.guideline_version,
+                "attributes": attrs({"file": self.src.path.name}),
+                "source_ref": ref,
+            },
+        )
         self.images.setdefault(image_id, Image(item_id, asset_id, annotation_id, width, height))
 
     def category(self, index: int, cat: Any) -> None:
         """Learn ``categories[index]`` (a category is not a record of its own)."""
         if not isinstance(cat, dict) or "id" not in cat or not isinstance(cat.get("name"), str):
             return  # an annotation that names it is quarantined as dangling_category
-        names = cat.get("keypoints") if isinstance(cat.get("keypoints"), list) else []
+        names = cat.get("keypoints")
+        if not isinstance(names, list):
+            names = []
         edges = [
             (int(e[0]), int(e[1]))
             for e in cat.get("skeleton") or []
@@ -102,8 +144,14 @@ class CocoReader:
         try:
             rows, links = self._convert(ann, pointer)
         except BadRecord as e:
-            self.sink.quarantine("labels", self.src.ref(pointer), e.reason_code, e.message,
-                                 field=e.field, excerpt=ann)  # fmt: skip
+            self.sink.quarantine(
+                "labels",
+                self.src.ref(pointer),
+                e.reason_code,
+                e.message,
+                field=e.field,
+                excerpt=ann,
+            )
             return
         for row in rows:
             self.sink.add("labels", row)
@@ -153,7 +201,9 @@ class _Annotation:
         self.rows: list[dict[str, Any]] = []
         self.links: list[dict[str, Any]] = []
         extra = {k: v for k, v in ann.items() if k not in _ANNOTATION_KEYS}
-        custom = ann.get("attributes") if isinstance(ann.get("attributes"), dict) else {}
+        custom = ann.get("attributes")
+        if not isinstance(custom, dict):
+            custom = {}
         self.common_attrs = {"coco_id": ann["id"], **extra, **custom}
 
     def caption(self) -> None:
@@ -220,8 +270,10 @@ class _Annotation:
                 f"{self.image.width:g}x{self.image.height:g}",
             )
         fields = {"mask_rle": runs, "mask_format": "coco-rle"}
-        extra = {"mask_size": [height, width],
-                 "rle_compressed": isinstance(seg.get("counts"), str) or None}  # fmt: skip
+        extra = {
+            "mask_size": [height, width],
+            "rle_compressed": isinstance(seg.get("counts"), str) or None,
+        }
         return self._label("mask", "mask", fields, "/segmentation", extra)
 
     def _keypoints(self) -> dict[int, str]:
@@ -240,10 +292,12 @@ class _Annotation:
                 continue  # not labelled
             check_inside([x, y], self.image.width, self.image.height)
             n = i // 3 + 1  # skeleton edges count keypoints from 1
-            extra = {"keypoint": names[n - 1] if n <= len(names) else str(n),
-                     "keypoint_index": n, "visibility": int(v)}  # fmt: skip
-            ids[n] = self._label(f"kp/{n}", "keypoint", {"x": x, "y": y},
-                                 f"/keypoints/{i}", extra)  # fmt: skip
+            extra = {
+                "keypoint": names[n - 1] if n <= len(names) else str(n),
+                "keypoint_index": n,
+                "visibility": int(v),
+            }
+            ids[n] = self._label(f"kp/{n}", "keypoint", {"x": x, "y": y}, f"/keypoints/{i}", extra)
         return ids
 
     def _label(

@@ -58,15 +58,24 @@ class CocoFile:
                 yield from enumerate(ijson.items(f, f"{key}.item", use_float=True))
                 self._handle = None
         except ijson.JSONError as e:
+            text = (
+                e.args[0].decode("utf-8", "replace")
+                if e.args and isinstance(e.args[0], bytes)
+                else str(e)
+            )
+            if "UTF8" in text or "UTF-8" in text:
+                raise FileRejected(
+                    "bad_encoding", "the file is not valid UTF-8; convert it to UTF-8"
+                ) from None
             raise FileRejected(
                 "invalid_json",
-                f"malformed JSON ({e}); the file is truncated or corrupt: re-export it",
+                f"malformed JSON ({text.splitlines()[0] if text else e}); the file is "
+                "truncated or corrupt: re-export it",
             ) from None
         except UnicodeDecodeError as e:
             raise FileRejected(
                 "bad_encoding", f"the file is not valid UTF-8 ({e.reason}); convert it to UTF-8"
             ) from None
-
 
     def position(self) -> int | None:
         """Bytes read so far by the array being streamed (None for a file parsed whole)."""

@@ -31,8 +31,14 @@ from labelrelease.model.sink import RecordSink
 class Target:
     """An item's asset and pass that labels go on."""
 
-    def __init__(self, item_id: str, asset_id: str, annotation_id: str,
-                 width: float | None, height: float | None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        item_id: str,
+        asset_id: str,
+        annotation_id: str,
+        width: float | None,
+        height: float | None,
+    ) -> None:
         self.item_id, self.asset_id, self.annotation_id = item_id, asset_id, annotation_id
         self.width, self.height = width, height
 
@@ -49,23 +55,57 @@ class CvatReader:
         self.n_tracks = 0
 
     # -- items --------------------------------------------------------------------------------
-    def _target(self, key: str, media: str | None, modality: str, ref: str,
-                width: float | None, height: float | None, item: dict[str, Any]) -> Target:  # fmt: skip
+    def _target(
+        self,
+        key: str,
+        media: str | None,
+        modality: str,
+        ref: str,
+        width: float | None,
+        height: float | None,
+        item: dict[str, Any],
+    ) -> Target:
         item_id = self.src.item_id(key, media)
         name = self.src.asset_name(modality)
         asset_id = make_id("assets", item_id, name)
         annotation_id = make_id("annotations", item_id, "cvat", self.src.path.name)
         add = self.sink.add
-        add("items", {"item_id": item_id, "source": self.src.source, "source_ref": ref,
-                      "is_gold": False, **item})  # fmt: skip
-        add("assets", {"asset_id": asset_id, "item_id": item_id, "name": name,
-                       "modality": modality, "uri": media, "width": _int(width),
-                       "height": _int(height), "source_ref": ref})  # fmt: skip
-        add("annotations", {"annotation_id": annotation_id, "item_id": item_id,
-                            "origin": "human", "pass": self.pass_name, "status": "submitted",
-                            "guideline_version": self.src.guideline_version,
-                            "attributes": attrs({"file": self.src.path.name}),
-                            "source_ref": ref})  # fmt: skip
+        add(
+            "items",
+            {
+                "item_id": item_id,
+                "source": self.src.source,
+                "source_ref": ref,
+                "is_gold": False,
+                **item,
+            },
+        )
+        add(
+            "assets",
+            {
+                "asset_id": asset_id,
+                "item_id": item_id,
+                "name": name,
+                "modality": modality,
+                "uri": media,
+                "width": _int(width),
+                "height": _int(height),
+                "source_ref": ref,
+            },
+        )
+        add(
+            "annotations",
+            {
+                "annotation_id": annotation_id,
+                "item_id": item_id,
+                "origin": "human",
+                "pass": self.pass_name,
+                "status": "submitted",
+                "guideline_version": self.src.guideline_version,
+                "attributes": attrs({"file": self.src.path.name}),
+                "source_ref": ref,
+            },
+        )
         return Target(item_id, asset_id, annotation_id, width, height)
 
     # -- images -------------------------------------------------------------------------------
@@ -79,17 +119,24 @@ class CvatReader:
             image_id, name = attr(elem, "id"), attr(elem, "name")
             width, height = _size(elem)
         except BadRecord as e:
-            self.sink.quarantine("items", ref, e.reason_code, e.message, field=e.field,
-                                 excerpt=dict(elem.attrib))  # fmt: skip
+            self.sink.quarantine(
+                "items", ref, e.reason_code, e.message, field=e.field, excerpt=dict(elem.attrib)
+            )
             for k, child in enumerate(children):
-                self.sink.quarantine("labels", self.src.ref(f"/image/{n}/{k}"), "dangling_image",
-                                     "the image of this shape was quarantined",
-                                     excerpt=dict(child.attrib))  # fmt: skip
+                self.sink.quarantine(
+                    "labels",
+                    self.src.ref(f"/image/{n}/{k}"),
+                    "dangling_image",
+                    "the image of this shape was quarantined",
+                    excerpt=dict(child.attrib),
+                )
             return
         subset = elem.get("subset")
         key = "/".join(p for p in (elem.get("task_id"), subset, image_id) if p)
-        item = {"split": subset, "attributes": attrs({"cvat_id": image_id,
-                                                      "task_id": elem.get("task_id")})}  # fmt: skip
+        item = {
+            "split": subset,
+            "attributes": attrs({"cvat_id": image_id, "task_id": elem.get("task_id")}),
+        }
         target = self._target(key, name, "image", ref, width, height, item)
         for k, child in enumerate(children):
             self._shape(target, child, f"/image/{n}/{k}", k)
@@ -107,15 +154,22 @@ class CvatReader:
             else:
                 raise _unsupported(elem)
         except BadRecord as e:
-            self.sink.quarantine("labels", ref, e.reason_code, e.message, field=e.field,
-                                 excerpt=dict(elem.attrib))  # fmt: skip
+            self.sink.quarantine(
+                "labels", ref, e.reason_code, e.message, field=e.field, excerpt=dict(elem.attrib)
+            )
             return
         extra = self._extra(elem, cls)
         for i, f in enumerate(fields):
             part = [k] if len(fields) == 1 else [k, i]
             point = {"point_index": i} if elem.tag == "points" else {}
-            self._label(target, make_id("labels", target.annotation_id, *part), cls,
-                        {**f}, {**extra, **point}, ref)  # fmt: skip
+            self._label(
+                target,
+                make_id("labels", target.annotation_id, *part),
+                cls,
+                {**f},
+                {**extra, **point},
+                ref,
+            )
 
     # -- tracks -------------------------------------------------------------------------------
     def track(self, elem: Element) -> None:
@@ -135,8 +189,9 @@ class CvatReader:
                 raise _unsupported(next((c for c in shapes if c.tag not in SHAPES), shapes[0]))
             frames = [self._frame(c, task) for c in shapes]
         except BadRecord as e:
-            self.sink.quarantine("labels", ref, e.reason_code, e.message, field=e.field,
-                                 excerpt=dict(elem.attrib))  # fmt: skip
+            self.sink.quarantine(
+                "labels", ref, e.reason_code, e.message, field=e.field, excerpt=dict(elem.attrib)
+            )
             return
         keys = [c for c, _f in zip(shapes, frames, strict=True) if _is_key(c)]
         extra = {**self._extra(elem, cls), "track_id": track_id}
@@ -150,8 +205,14 @@ class CvatReader:
             try:
                 fields = shape_fields(c, target.width, target.height)
             except BadRecord as e:
-                self.sink.quarantine("labels", self.src.ref(pointer), e.reason_code, e.message,
-                                     field=e.field, excerpt=dict(c.attrib))  # fmt: skip
+                self.sink.quarantine(
+                    "labels",
+                    self.src.ref(pointer),
+                    e.reason_code,
+                    e.message,
+                    field=e.field,
+                    excerpt=dict(c.attrib),
+                )
                 continue
             for i, f in enumerate(fields):
                 label_id = make_id("labels", target.annotation_id, "track", track_id, frame, i)
@@ -160,8 +221,16 @@ class CvatReader:
                     more["point_index"] = i
                 self._label(target, label_id, cls, f, more, self.src.ref(pointer))
 
-    def _box_track(self, target: Target, shapes: list[Element], frames: list[int],
-                   track_id: str, cls: str | None, extra: dict[str, Any], ref: str) -> None:  # fmt: skip
+    def _box_track(
+        self,
+        target: Target,
+        shapes: list[Element],
+        frames: list[int],
+        track_id: str,
+        cls: str | None,
+        extra: dict[str, Any],
+        ref: str,
+    ) -> None:
         keyframes = []
         try:
             for c, frame in zip(shapes, frames, strict=True):
@@ -169,15 +238,29 @@ class CvatReader:
                     continue
                 check_inside(box_corners(c), target.width, target.height)
                 f = box_fields(c)
-                keyframes.append({"frame": frame, "time": None, "x": f["x"], "y": f["y"],
-                                  "w": f["w"], "h": f["h"], "rotation": f["rotation"] or 0.0,
-                                  "enabled": c.get("outside") != "1"})  # fmt: skip
+                keyframes.append(
+                    {
+                        "frame": frame,
+                        "time": None,
+                        "x": f["x"],
+                        "y": f["y"],
+                        "w": f["w"],
+                        "h": f["h"],
+                        "rotation": f["rotation"] or 0.0,
+                        "enabled": c.get("outside") != "1",
+                    }
+                )
         except BadRecord as e:
-            self.sink.quarantine("labels", ref, e.reason_code, e.message, field=e.field,
-                                 excerpt=dict(c.attrib))  # fmt: skip
+            self.sink.quarantine(
+                "labels", ref, e.reason_code, e.message, field=e.field, excerpt=dict(c.attrib)
+            )
             return
-        fields = {"kind": "track", "keyframes": keyframes,
-                  "frame_start": keyframes[0]["frame"], "frame_end": keyframes[-1]["frame"]}  # fmt: skip
+        fields = {
+            "kind": "track",
+            "keyframes": keyframes,
+            "frame_start": keyframes[0]["frame"],
+            "frame_end": keyframes[-1]["frame"],
+        }
         label_id = make_id("labels", target.annotation_id, "track", track_id)
         self._label(target, label_id, cls, fields, extra, ref)
 
@@ -187,12 +270,20 @@ class CvatReader:
             return self._videos[key]
         source = self.meta.source
         native = key or source or self.src.path.stem
-        item = {"attributes": attrs({"task_id": key, "task_name": task.name if task else None,
-                                     "start_frame": task.start if task else None,
-                                     "stop_frame": task.stop if task else None,
-                                     "frame_step": task.step if task else None})}  # fmt: skip
-        target = self._target(native, source, "video", self.src.ref("/meta"),
-                              self.meta.width, self.meta.height, item)  # fmt: skip
+        item = {
+            "attributes": attrs(
+                {
+                    "task_id": key,
+                    "task_name": task.name if task else None,
+                    "start_frame": task.start if task else None,
+                    "stop_frame": task.stop if task else None,
+                    "frame_step": task.step if task else None,
+                }
+            )
+        }
+        target = self._target(
+            native, source, "video", self.src.ref("/meta"), self.meta.width, self.meta.height, item
+        )
         self._videos[key] = target
         return target
 
@@ -225,24 +316,45 @@ class CvatReader:
 
     def _extra(self, elem: Element, cls: str | None) -> dict[str, Any]:
         specs = self.meta.labels.get(cls or "", {})
-        values = {a.get("name"): typed(a.text, specs.get(a.get("name") or ""))
-                  for a in elem.findall("attribute") if a.get("name")}  # fmt: skip
-        out: dict[str, Any] = {"occluded": True if elem.get("occluded") == "1" else None,
-                               "z_order": _int_text(elem.get("z_order")) or None,
-                               "group_id": elem.get("group_id"), "source": elem.get("source"),
-                               "keyframe": None}  # fmt: skip
+        values = {
+            a.get("name"): typed(a.text, specs.get(a.get("name") or ""))
+            for a in elem.findall("attribute")
+            if a.get("name")
+        }
+        out: dict[str, Any] = {
+            "occluded": True if elem.get("occluded") == "1" else None,
+            "z_order": _int_text(elem.get("z_order")) or None,
+            "group_id": elem.get("group_id"),
+            "source": elem.get("source"),
+            "keyframe": None,
+        }
         if values:
             out["attributes"] = values
         return out
 
-    def _label(self, target: Target, label_id: str, cls: str | None, fields: dict[str, Any],
-               extra: dict[str, Any], ref: str) -> None:  # fmt: skip
+    def _label(
+        self,
+        target: Target,
+        label_id: str,
+        cls: str | None,
+        fields: dict[str, Any],
+        extra: dict[str, Any],
+        ref: str,
+    ) -> None:
         self.sink.add(
             "labels",
-            {**fields, "label_id": label_id, "annotation_id": target.annotation_id,
-             "item_id": target.item_id, "asset_id": target.asset_id, "class": cls,
-             "origin": "human", "attributes": attrs(extra), "source_ref": ref},
-        )  # fmt: skip
+            {
+                **fields,
+                "label_id": label_id,
+                "annotation_id": target.annotation_id,
+                "item_id": target.item_id,
+                "asset_id": target.asset_id,
+                "class": cls,
+                "origin": "human",
+                "attributes": attrs(extra),
+                "source_ref": ref,
+            },
+        )
 
 
 def _is_key(elem: Element) -> bool:

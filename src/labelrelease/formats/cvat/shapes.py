@@ -44,8 +44,11 @@ def box_fields(elem: Element) -> dict[str, Any]:
     xtl, ytl, xbr, ybr = (number(elem, k) for k in ("xtl", "ytl", "xbr", "ybr"))
     w, h = xbr - xtl, ybr - ytl
     if w <= 0 or h <= 0:
-        raise BadRecord("bad_geometry", "xbr", f"the box has no area (xtl {xtl:g}, xbr {xbr:g}, "
-                        f"ytl {ytl:g}, ybr {ybr:g})")  # fmt: skip
+        raise BadRecord(
+            "bad_geometry",
+            "xbr",
+            f"the box has no area (xtl {xtl:g}, xbr {xbr:g}, ytl {ytl:g}, ybr {ybr:g})",
+        )
     rotation = float(elem.get("rotation") or 0.0) % 360.0
     if not rotation:
         return {"x": xtl, "y": ytl, "w": w, "h": h, "rotation": None}
@@ -84,8 +87,9 @@ def shape_fields(elem: Element, width: float | None, height: float | None) -> li
         if len(points) < 4:
             raise BadRecord("bad_geometry", "points", "a polyline needs at least 2 points")
         return [{"kind": "polyline", "points": points}]
-    return [{"kind": "keypoint", "x": points[i], "y": points[i + 1]}
-            for i in range(0, len(points), 2)]  # fmt: skip
+    return [
+        {"kind": "keypoint", "x": points[i], "y": points[i + 1]} for i in range(0, len(points), 2)
+    ]
 
 
 def typed(value: str | None, input_type: str | None) -> Any:
