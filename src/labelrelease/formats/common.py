@@ -45,19 +45,31 @@ def to_float(value: Any, field: str) -> float:
     raise BadRecord("wrong_type", field, f"`{field}` must be a number, not {value!r}")
 
 
+def floats(values: list[Any], field: str) -> list[float]:
+    """``values`` as floats; :class:`BadRecord` naming ``field`` if one is not a number."""
+    if _NUMERIC.issuperset(map(type, values)):  # JSON numbers are always finite
+        return list(map(float, values))
+    return [to_float(v, field) for v in values]
+
+
+_NUMERIC = frozenset((int, float))
+
+
 def outside(points: list[float], width: float | None, height: float | None) -> str | None:
     """Why the flat ``[x0, y0, x1, y1, ...]`` leave a ``width`` x ``height`` image (or None)."""
-    if not width or not height:
+    if not width or not height or len(points) < 2:
         return None
     tol = OUTSIDE_TOLERANCE
-    for i in range(0, len(points) - 1, 2):
-        x, y = points[i], points[i + 1]
+    xs, ys = points[0::2], points[1::2]
+    if min(xs) >= -tol and min(ys) >= -tol and max(xs) <= width + tol and max(ys) <= height + tol:
+        return None
+    for x, y in zip(xs, ys, strict=False):
         if x < -tol or y < -tol or x > width + tol or y > height + tol:
-            return (
-                f"point ({x:g}, {y:g}) lies outside the {width:g}x{height:g} image; fix the "
-                "label in the tool or the image size in the export"
-            )
-    return None
+            break
+    return (
+        f"point ({x:g}, {y:g}) lies outside the {width:g}x{height:g} image; fix the "
+        "label in the tool or the image size in the export"
+    )
 
 
 def check_inside(points: list[float], width: float | None, height: float | None) -> None:

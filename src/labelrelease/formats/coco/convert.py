@@ -14,7 +14,7 @@ from typing import Any
 
 from labelrelease.formats.base import SourceFile
 from labelrelease.formats.coco.rle import runs_of
-from labelrelease.formats.common import BadRecord, check_inside, is_number, to_float
+from labelrelease.formats.common import BadRecord, check_inside, floats, is_number, to_float
 from labelrelease.model.ids import make_id
 from labelrelease.model.jsonutil import attrs
 from labelrelease.model.sink import RecordSink
@@ -244,7 +244,7 @@ class _Annotation:
         bbox = self.ann["bbox"]
         if not (isinstance(bbox, list) and len(bbox) == 4):
             raise BadRecord("bad_geometry", "bbox", "`bbox` must be [x, y, width, height]")
-        x, y, w, h = (to_float(v, "bbox") for v in bbox)
+        x, y, w, h = floats(bbox, "bbox")
         if w <= 0 or h <= 0:
             raise BadRecord("bad_geometry", "bbox", f"bbox width and height must be > 0 ({bbox})")
         check_inside([x, y, x + w, y + h], self.image.width, self.image.height)
@@ -256,7 +256,7 @@ class _Annotation:
             raise BadRecord(
                 "bad_geometry", "segmentation", "a polygon must be a flat list of >= 3 x, y pairs"
             )
-        points = [to_float(v, "segmentation") for v in ring]
+        points = floats(ring, "segmentation")
         check_inside(points, self.image.width, self.image.height)
         return self._label(f"seg/{k}", "polygon", {"points": points}, where, {"closed": True})
 
@@ -283,10 +283,10 @@ class _Annotation:
         assert self.category is not None
         names = self.category.keypoints
         ids: dict[int, str] = {}
-        for i in range(0, len(values), 3):
-            x, y = to_float(values[i], "keypoints"), to_float(values[i + 1], "keypoints")
-            v = values[i + 2]
-            if not is_number(v) or v not in (0, 1, 2):
+        numbers = floats(values, "keypoints")
+        for i in range(0, len(numbers), 3):
+            x, y, v = numbers[i], numbers[i + 1], numbers[i + 2]
+            if v not in (0, 1, 2):
                 raise BadRecord("bad_geometry", "keypoints", f"visibility must be 0, 1 or 2: {v}")
             if v == 0:
                 continue  # not labelled
