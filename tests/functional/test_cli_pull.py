@@ -34,7 +34,9 @@ def test_version(tmp_path: Path) -> None:
 def test_formats_lists_label_studio(tmp_path: Path) -> None:
     result = cli("formats", cwd=tmp_path)
     assert result.returncode == 0
-    assert result.stdout.split()[0] == "label-studio"
+    names = [line.split()[0] for line in result.stdout.splitlines() if line.strip()]
+    assert {"label-studio", "coco", "cvat", "doccano"} <= set(names)
+    assert names == sorted(names)
 
 
 def test_pull_files_directly(tmp_path: Path) -> None:

@@ -175,12 +175,20 @@ def test_file_that_is_not_label_studio(tmp_path: Path) -> None:
     coco = {"images": [{"id": 1}], "annotations": [{"id": 1, "bbox": [0, 0, 1, 1]}],
             "categories": []}  # fmt: skip
     (tmp_path / "coco.json").write_text(json.dumps(coco))
+    # detection hands it to the COCO importer; read as Label Studio, it is refused whole
+    assert plan_files([tmp_path / "coco.json"], None, "test", "1.0")[0].importer.name == "coco"
     with pytest.raises(FormatNotFoundError, match="no importer recognises"):
-        plan_files([tmp_path / "coco.json"], None, "test", "1.0")
+        plan_files([_not_any_format(tmp_path)], None, "test", "1.0")
     _, quarantine = run(tmp_path, "coco.json", coco)
     q = only(quarantine)
     assert (q["record_kind"], q["reason_code"]) == ("files", "not_label_studio")
     assert "categories" in q["message"]
+
+
+def _not_any_format(tmp_path: Path) -> Path:
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps({"rows": [{"id": 1, "value": 2}]}))
+    return path
 
 
 def test_non_task_records_in_an_array(tmp_path: Path) -> None:

@@ -74,4 +74,7 @@ def detect(path: Path) -> type[Importer]:
 
 def _load_builtins() -> None:
     # Importing the built-in format packages registers them.
+    import labelrelease.formats.coco
+    import labelrelease.formats.cvat
+    import labelrelease.formats.doccano
     import labelrelease.formats.label_studio  # noqa: F401
