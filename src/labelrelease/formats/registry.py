@@ -74,4 +74,8 @@ def detect(path: Path) -> type[Importer]:
 
 def _load_builtins() -> None:
     # Importing the built-in format packages registers them.
-    import labelrelease.formats.label_studio  # noqa: F401
+    import labelrelease.formats.label_studio
+    import labelrelease.formats.rttm
+    import labelrelease.formats.srt
+    import labelrelease.formats.textgrid
+    import labelrelease.formats.webvtt  # noqa: F401

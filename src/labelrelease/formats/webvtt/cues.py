@@ -1,0 +1,123 @@
+"""One subtitle cue: its identifier, timing, settings, and its text with the markup stripped.
+
+Timestamps are read with webvtt-py's :class:`~webvtt.models.Timestamp` (``[hh:]mm:ss.ttt``,
+fields shorter than the standard accepted, minutes and seconds checked); SRT's comma before
+the milliseconds is read as a point. Markup is stripped here: WebVTT cue tags (``<v Name>``,
+``<c.class>``, ``<b>``, ``<i>``, ``<u>``, ``<ruby>``, ``<lang>``, inline timestamps) and, in
+SRT, HTML-like tags and ``{\\an8}``-style override codes; character references (``&amp;``)
+are decoded.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from webvtt.errors import MalformedCaptionError
+from webvtt.models import Timestamp
+
+TIMING = re.compile(r"^\s*(\S+?)\s*-->\s*(\S+)(?:[ \t]+(.*?))?\s*$")
+_TAG = re.compile(r"<[^<>]*>")
+_SRT_OVERRIDE = re.compile(r"\{\\[^{}]*\}")
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*?)\s*>")
+_CLASS = re.compile(r"<(?:c|v|b|i|u|lang|ruby|rt)((?:\.[\w-]+)+)")
+
+
+class CueProblem(Exception):
+    """A cue that cannot be taken: a reason code, the field, a message."""
+
+    def __init__(self, reason_code: str, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.reason_code = reason_code
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class Cue:
+    """A parsed cue."""
+
+    identifier: str | None
+    start_ms: int
+    end_ms: int
+    settings: str | None
+    raw: str
+    text: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+def split_timing(lines: list[str]) -> tuple[str | None, int]:
+    """The cue identifier (the line before the timing line, if any) and the index of the
+    timing line; a block with no timing line in its first two lines raises."""
+    for i in (0, 1):
+        if i < len(lines) and "-->" in lines[i]:
+            return (lines[0].strip() if i == 1 else None), i
+    raise CueProblem(
+        "missing_timing",
+        "timing",
+        "the cue has no timing line (`start --> end`); add one, or join it to the cue "
+        "before if a blank line split that cue in two",
+    )
+
+
+def parse_cue(lines: list[str], srt: bool) -> Cue:
+    """Parse one cue block (identifier, timing line, payload)."""
+    identifier, at = split_timing(lines)
+    m = TIMING.match(lines[at])
+    if m is None:
+        raise CueProblem("bad_timestamp", "timing", f"unreadable timing line {lines[at]!r}")
+    start = _ms(m.group(1), srt, "t_start")
+    end = _ms(m.group(2), srt, "t_end")
+    if end < start:
+        raise CueProblem(
+            "inverted_span",
+            "t_end",
+            f"the cue ends ({m.group(2)}) before it starts ({m.group(1)}); fix its timing",
+        )
+    payload = lines[at + 1 :]
+    raw = "\n".join(payload)
+    text, attributes = plain_text(raw, srt)
+    if not text.strip():
+        raise CueProblem(
+            "empty_cue",
+            "text",
+            "the cue has no text (once markup is stripped); remove it or give it text",
+        )
+    return Cue(identifier, start, end, m.group(3) or None, raw, text, attributes)
+
+
+def _ms(value: str, srt: bool, field_name: str) -> int:
+    try:
+        stamp = Timestamp.from_string(value.replace(",", ".") if srt else value)
+    except MalformedCaptionError:
+        form = "hh:mm:ss,ttt" if srt else "[hh:]mm:ss.ttt"
+        raise CueProblem(
+            "bad_timestamp", field_name, f"{value!r} is not a timestamp ({form})"
+        ) from None
+    return int(stamp.in_milliseconds())
+
+
+def plain_text(raw: str, srt: bool) -> tuple[str, dict[str, Any]]:
+    """The text of a cue payload without markup, and what the markup said (voices, classes,
+    and the raw payload when it differs)."""
+    attributes: dict[str, Any] = {}
+    text = raw
+    if "<" in raw:
+        voices = [v for v in _VOICE.findall(raw) if v]
+        if voices:
+            attributes["voice"] = voices[0]
+            if len(set(voices)) > 1:
+                attributes["voices"] = list(dict.fromkeys(voices))
+        classes = [c for group in _CLASS.findall(raw) for c in group.split(".") if c]
+        if classes:
+            attributes["classes"] = list(dict.fromkeys(classes))
+        text = _TAG.sub("", text)
+    if srt and "{\\" in text:
+        text = _SRT_OVERRIDE.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if text != raw:
+        attributes["raw"] = raw
+    return text.strip(), attributes
