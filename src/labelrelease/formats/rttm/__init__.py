@@ -114,7 +114,7 @@ class _Reader:
                 ref,
                 "bad_encoding",
                 "the line holds bytes that are not valid UTF-8; re-save the file as UTF-8",
-                excerpt=line,
+                excerpt=line.encode("utf-8", "surrogateescape"),
             )
             return
         kind = fields[0]

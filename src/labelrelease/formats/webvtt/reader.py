@@ -66,10 +66,11 @@ class SubtitleReader:
                 "missing_header",
                 "a WebVTT file starts with the line `WEBVTT`; this one does not (is it SRT? "
                 "then use format `srt`)",
-                first[:80] or None,
+                first[:80].encode("utf-8", "surrogateescape") or None,
             )
         if block.undecodable():
-            raise FileRejected("bad_encoding", _ENCODING_HINT, block.text)
+            raw = block.text.encode("utf-8", "surrogateescape")
+            raise FileRejected("bad_encoding", _ENCODING_HINT, raw)
         header: dict[str, Any] = {"title": first[6:].strip() or None}
         for i, line in enumerate(block.lines[1:], 1):
             if "-->" in line:  # no blank line after the header: the rest is a cue
@@ -110,7 +111,8 @@ class SubtitleReader:
         ref = self.src.ref(f"L{line}")
         text = "\n".join(lines)
         if UNDECODED.search(text):
-            self.ctx.sink.quarantine("labels", ref, "bad_encoding", _ENCODING_HINT, excerpt=text)
+            raw = text.encode("utf-8", "surrogateescape")  # the bytes as they were
+            self.ctx.sink.quarantine("labels", ref, "bad_encoding", _ENCODING_HINT, excerpt=raw)
             return
         try:
             cue = parse_cue(lines, self.srt)
