@@ -84,7 +84,7 @@ def parse(data: bytes) -> TextGrid:
             '`Object class = "TextGrid"` header); binary TextGrids must be saved as text',
             text[:80],
         )
-    declared = declared_counts(text)
+    declared, complete = declared_counts(text)
     try:
         grid = textgrid_io.parseTextgridStr(text + "\n", includeEmptyIntervals=True)
     except (praat_errors.PraatioException, ValueError, IndexError, AttributeError) as e:
@@ -94,7 +94,7 @@ def parse(data: bytes) -> TextGrid:
             "corrupt: save it again from Praat",
         ) from None
     found = [(t["class"], len(t["entries"])) for t in grid["tiers"]]
-    if found != declared:
+    if found != declared or not complete:
         raise FileRejected(
             "truncated",
             f"the file declares tiers with {_counts(declared)} entries but holds "
@@ -110,24 +110,23 @@ def parse(data: bytes) -> TextGrid:
     )
 
 
-def declared_counts(text: str) -> list[tuple[str, int]]:
-    """(tier class, entries) as the file declares them; what it lacks is left out."""
+def declared_counts(text: str) -> tuple[list[tuple[str, int]], bool]:
+    """(tier class, entries) of every tier as the file declares them (``?`` and -1 where the
+    file ends first), and whether the file holds everything it declares."""
     tokens = [m.group(0) for m in _TOKEN.finditer(text)]
     # "ooTextFile" "TextGrid" xmin xmax <exists> size, then per tier: class name xmin xmax n
     if len(tokens) < 6 or tokens[4] != "<exists>":
-        return []
+        return [], len(tokens) >= 5
     out, at = [], 6
     for _ in range(_int(tokens[5])):
         if at + 5 > len(tokens):
             out.append(("?", -1))
-            break
+            continue
         tier_class = tokens[at].strip('"')
         n = _int(tokens[at + 4])
         at += 5 + n * (3 if tier_class == "IntervalTier" else 2)
-        if at > len(tokens):
-            n = -1  # fewer entries in the file than declared
         out.append((tier_class, n))
-    return out
+    return out, at <= len(tokens) and _int(tokens[5]) >= 0
 
 
 def _int(token: str) -> int:
