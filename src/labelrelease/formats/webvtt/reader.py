@@ -99,6 +99,9 @@ class SubtitleReader:
                 self.rec.item_attrs.setdefault(key, []).append("\n".join(block.lines[1:]))
                 return
         timing = [i for i, line in enumerate(block.lines) if "-->" in line]
+        if len(timing) == 1 and timing[0] < 2:  # the common case: one cue
+            self._cue(block.line, block.lines)
+            return
         # A timing line after the first starts the next cue, even without a blank line
         # before it (as in the WebVTT parsing rules); so does a first one below line 2.
         cuts = [0, *(t for t in timing if t > 1 or (t == 1 and timing[0] != 1))]
