@@ -40,7 +40,8 @@ SCHEMA = pa.schema(
     ]
 )
 
-_TIMING = re.compile(r"^\s*(?:(\d+):)?(\d\d):(\d\d)\.(\d{3})\s+-->\s+(?:(\d+):)?(\d\d):(\d\d)\.(\d{3})")
+_STAMP = r"(?:(\d+):)?(\d\d):(\d\d)\.(\d{3})"
+_TIMING = re.compile(rf"^\s*{_STAMP}\s+-->\s+{_STAMP}")
 _TAG = re.compile(r"<[^<>]*>")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*?)\s*>")
 

@@ -21,7 +21,7 @@ from pathlib import Path
 GENERATOR_VERSION = 1
 
 SPEAKERS = ["Anna", "Ben", "Chidi", "Dolores", "Eun-ji", "Farid", "Grete", "Hiro"]
-WORDS = (
+WORDS = (  # noqa: SIM905
     "the a we they said when then there here this that really think know going time people "
     "right well just like okay yes no maybe data label video audio model train release check "
     "speaker turn minute second again because about would could should market river bridge "

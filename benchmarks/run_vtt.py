@@ -132,8 +132,7 @@ def bench(
     if len(results) > 1:
         small, large = results[0]["summary"], results[-1]["summary"]
         doc["memory_growth"] = {
-            p: [small[p]["maxrss_mb"]["median"], large[p]["maxrss_mb"]["median"]]
-            for p in programs
+            p: [small[p]["maxrss_mb"]["median"], large[p]["maxrss_mb"]["median"]] for p in programs
         }
     return doc
 

@@ -85,7 +85,8 @@ def test_cp1252_needs_the_encoding_option(tmp_path: Path) -> None:
 def test_bad_cues(tmp_path: Path) -> None:
     data = (
         "1\n00:00:05,000 --> 00:00:04,000\nbackwards\n\n"  # L1
-        "2\n00:00:06,000 --> 00:00:07,000\nfirst half\n\nsecond half after a blank line\n\n"  # L5, L9
+        "2\n00:00:06,000 --> 00:00:07,000\nfirst half\n\n"  # L5
+        "second half after a blank line\n\n"  # L9
         "4\n00:00:08,000 --> 00:00:0"  # L11: truncated
     )
     path = tmp_path / "bad.srt"

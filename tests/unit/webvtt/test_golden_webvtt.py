@@ -167,7 +167,7 @@ def test_voices_settings_entities_style_and_metadata(tmp_path: Path) -> None:
     assert attrs(second) == {
         "classes": ["loud"],
         "identifier": "interview-2",
-        "raw": '<v Anna Berger>Ja?</v> <v Ben>Nein, <b>nie</b> <c.loud>wieder</c>.</v>',
+        "raw": "<v Anna Berger>Ja?</v> <v Ben>Nein, <b>nie</b> <c.loud>wieder</c>.</v>",
         "voice": "Anna Berger",
         "voices": ["Anna Berger", "Ben"],
     }

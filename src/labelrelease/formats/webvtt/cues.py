@@ -3,10 +3,11 @@
 Timestamps are ``[hh:]mm:ss.ttt``, read with the grammar of webvtt-py's ``Timestamp`` (fields
 shorter than the standard accepted, the fraction padded on the right, minutes and seconds
 below 60) by one regular expression: calling webvtt-py for it was the largest single cost of an
-import (two calls per cue). SRT's comma before the milliseconds is read as a point. Markup is stripped here: WebVTT cue tags (``<v Name>``,
-``<c.class>``, ``<b>``, ``<i>``, ``<u>``, ``<ruby>``, ``<lang>``, inline timestamps) and, in
-SRT, HTML-like tags and ``{\\an8}``-style override codes; character references (``&amp;``)
-are decoded.
+import (two calls per cue). SRT's comma before the milliseconds is read as a point.
+
+Markup is stripped here: WebVTT cue tags (``<v Name>``, ``<c.class>``, ``<b>``, ``<i>``,
+``<u>``, ``<ruby>``, ``<lang>``, inline timestamps) and, in SRT, HTML-like tags and
+``{\\an8}``-style override codes; character references (``&amp;``) are decoded.
 """
 
 from __future__ import annotations
