@@ -148,7 +148,7 @@ def table(doc: dict[str, Any]) -> str:
         for program, s in size["summary"].items():
             if program.startswith("ratio"):
                 r = s
-                ratios.append(f"| {size['cues']:,} | {program[9:]} | {r['wall_s']:.2f}x | "
+                ratios.append(f"| {size['cues']:,} | {program.removeprefix('ratio_pull_to_')} | {r['wall_s']:.2f}x | "
                               f"{r['cpu_s']:.2f}x | {r['maxrss_mb']:.2f}x |")  # fmt: skip
                 continue
             w = s["wall_s"]

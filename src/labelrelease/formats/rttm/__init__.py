@@ -33,6 +33,8 @@ _LINE = re.compile(
     rb"[ \t]+(?:[\d.]+|<NA>)[ \t]+(?:[\d.]+|<NA>)[ \t]"
 )
 PROGRESS_LINES = 8192
+CHUNK_LINES = 1_000_000
+"""Lines per sink chunk (a chunk numbers at most 2**24 rows)."""
 
 
 @register
@@ -88,6 +90,8 @@ class _Reader:
         with self.src.path.open(encoding=encoding, errors="surrogateescape", newline=None) as f:
             for number, line in enumerate(f, 1):
                 done += len(line)
+                if number % CHUNK_LINES == 0:
+                    self.ctx.sink.start_chunk(number // CHUNK_LINES)
                 if number % PROGRESS_LINES == 0:
                     self.ctx.progress(done)
                     done = 0

@@ -18,6 +18,9 @@ from labelrelease.formats.webvtt.blocks import PROGRESS_EVERY, UNDECODED, Block,
 from labelrelease.formats.webvtt.cues import CueProblem, parse_cue
 from labelrelease.model.jsonutil import attrs
 
+CHUNK_BLOCKS = 1_000_000
+"""Blocks per sink chunk (a chunk numbers at most 2**24 rows)."""
+
 _SIGNATURE = re.compile(r"^WEBVTT(?:[ \t]|$)")
 _NOTE = re.compile(r"^NOTE(?:[ \t]|$)")
 _HEADER_FIELD = re.compile(r"^([A-Za-z][\w-]*):\s*(.*)$")
@@ -46,6 +49,8 @@ class SubtitleReader:
             self._header(next(blocks, None))
         done = 0
         for n, block in enumerate(blocks, 1):
+            if n % CHUNK_BLOCKS == 0:
+                self.ctx.sink.start_chunk(n // CHUNK_BLOCKS)
             self._block(block)
             done += block.size
             if n % PROGRESS_EVERY == 0:
