@@ -147,9 +147,9 @@ def table(doc: dict[str, Any]) -> str:
     for size in doc["sizes"]:
         for program, s in size["summary"].items():
             if program.startswith("ratio"):
-                r = s
-                ratios.append(f"| {size['cues']:,} | {program.removeprefix('ratio_pull_to_')} | {r['wall_s']:.2f}x | "
-                              f"{r['cpu_s']:.2f}x | {r['maxrss_mb']:.2f}x |")  # fmt: skip
+                base = program.removeprefix("ratio_pull_to_")
+                ratios.append(f"| {size['cues']:,} | {base} | {s['wall_s']:.2f}x | "
+                              f"{s['cpu_s']:.2f}x | {s['maxrss_mb']:.2f}x |")  # fmt: skip
                 continue
             w = s["wall_s"]
             lines.append(
