@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from labelrelease.errors import ConfigError
 from labelrelease.model.ids import make_id
 from tests.unit.av_pull import ASSETS, SOURCE, attrs, no_geometry, pull_file
 
@@ -104,3 +107,9 @@ def test_bad_cues(tmp_path: Path) -> None:
         "bad.srt#L11": "bad_timestamp",
     }
     assert t.at("labels", "#L5")["text"] == "first half"
+
+
+def test_an_unknown_codec_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="option `encoding` names no known codec"):
+        pull_file(SAMPLE, tmp_path / "out", "srt", options={"encoding": "klingon-8"})
+    assert not (tmp_path / "out").exists()

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
+from labelrelease.errors import ConfigError
 from labelrelease.formats.base import ImportContext, Importer, SourceFile
 from labelrelease.formats.registry import register
 from labelrelease.formats.timed import COMMON_OPTIONS, UTF16_BOMS, timed_options
@@ -42,8 +43,23 @@ class SRTImporter(Importer):
         """Stream the cues of ``src`` into the sink."""
         opts = timed_options(src, default_modality="video", default_class="transcript")
         encoding = src.options.get("encoding")
-        if not isinstance(encoding, str) or not encoding:
+        if encoding is not None:
+            _check_codec(src, encoding)
+        else:
             with src.path.open("rb") as f:
                 head = f.read(64)
             encoding = encoding_of(src.path, head, utf16_ok=True, what="SRT")
-        SubtitleReader(src, ctx, opts, self.name, srt=True).read(encoding)
+        SubtitleReader(src, ctx, opts, self.name, srt=True).read(str(encoding))
+
+
+def _check_codec(src: SourceFile, encoding: object) -> None:
+    """A codec named by option ``encoding`` must exist (a mistake in sources.yaml, not in
+    the file)."""
+    try:
+        codecs.lookup(str(encoding))
+    except LookupError:
+        raise ConfigError(
+            f"source {src.source!r}: option `encoding` names no known codec ({encoding!r}); "
+            "use a Python codec name such as cp1252, latin-1 or utf-16",
+            key="options.encoding",
+        ) from None
