@@ -18,6 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _STAMP = re.compile(r"(?:(\d{1,10}):)?([0-5]?\d):([0-5]?\d)[.,](\d{1,3})")
+_FULL = r"(?:(\d{1,10}):)?([0-5]?\d):([0-5]?\d)%s(\d{3})"
+_FAST = {
+    srt: re.compile(rf"^\s*{_FULL % sep}[ \t]+-->[ \t]+{_FULL % sep}(?:[ \t]+(.*?))?\s*$")
+    for srt, sep in ((False, r"\."), (True, "[.,]"))
+}
+"""A well-formed timing line in one match (most are); anything else takes the slow path,
+which says what is wrong."""
 TIMING = re.compile(r"^\s*(\S+?)\s*-->\s*(\S+)(?:[ \t]+(.*?))?\s*$")
 _TAG = re.compile(r"<[^<>]*>")
 _SRT_OVERRIDE = re.compile(r"\{\\[^{}]*\}")
@@ -65,6 +72,13 @@ def split_timing(lines: list[str]) -> tuple[str | None, int]:
 def parse_cue(lines: list[str], srt: bool) -> Cue:
     """Parse one cue block (identifier, timing line, payload)."""
     identifier, at = split_timing(lines)
+    fast = _FAST[srt].match(lines[at])
+    if fast is not None:
+        g = fast.groups()
+        start = ((int(g[0] or 0) * 60 + int(g[1])) * 60 + int(g[2])) * 1000 + int(g[3])
+        end = ((int(g[4] or 0) * 60 + int(g[5])) * 60 + int(g[6])) * 1000 + int(g[7])
+        if end >= start:
+            return _payload(lines, at, srt, identifier, start, end, g[8])
     m = TIMING.match(lines[at])
     if m is None:
         raise CueProblem("bad_timestamp", "timing", f"unreadable timing line {lines[at]!r}")
@@ -76,8 +90,14 @@ def parse_cue(lines: list[str], srt: bool) -> Cue:
             "t_end",
             f"the cue ends ({m.group(2)}) before it starts ({m.group(1)}); fix its timing",
         )
-    payload = lines[at + 1 :]
-    raw = "\n".join(payload)
+    return _payload(lines, at, srt, identifier, start, end, m.group(3))
+
+
+def _payload(
+    lines: list[str], at: int, srt: bool, identifier: str | None, start: int, end: int,
+    settings: str | None,
+) -> Cue:  # fmt: skip
+    raw = "\n".join(lines[at + 1 :])
     text, attributes = plain_text(raw, srt)
     if not text.strip():
         raise CueProblem(
@@ -85,7 +105,7 @@ def parse_cue(lines: list[str], srt: bool) -> Cue:
             "text",
             "the cue has no text (once markup is stripped); remove it or give it text",
         )
-    return Cue(identifier, start, end, m.group(3) or None, raw, text, attributes)
+    return Cue(identifier, start, end, settings or None, raw, text, attributes)
 
 
 def _ms(value: str, srt: bool, field_name: str) -> int:
