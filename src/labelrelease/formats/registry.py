@@ -77,4 +77,8 @@ def _load_builtins() -> None:
     import labelrelease.formats.coco
     import labelrelease.formats.cvat
     import labelrelease.formats.doccano
-    import labelrelease.formats.label_studio  # noqa: F401
+    import labelrelease.formats.label_studio
+    import labelrelease.formats.rttm
+    import labelrelease.formats.srt
+    import labelrelease.formats.textgrid
+    import labelrelease.formats.webvtt  # noqa: F401

@@ -13,6 +13,9 @@ from labelrelease.project import inside
 from labelrelease.pull.run import PullInput
 from labelrelease.pull.sources import NAME, expand, load_sources
 
+PATH_OPTIONS = ("label_config", "uem")
+"""Options that name a file: relative to the project root, and never outside it."""
+
 
 def plan_files(
     paths: Sequence[Path],
@@ -53,10 +56,9 @@ def plan_sources(sources_file: Path, root: Path, guideline_version: str) -> list
                     f"{forced.name}; allowed: {', '.join(forced.option_names)}",
                     path=origin,
                 )
-        if "label_config" in options:
-            options["label_config"] = str(
-                inside(root, str(options["label_config"]), what="label_config", origin=origin)
-            )
+        for key in PATH_OPTIONS:
+            if key in options:
+                options[key] = str(inside(root, str(options[key]), what=key, origin=origin))
         version = str(options.pop("guideline_version", guideline_version))
         for path in expand(source, root, origin):
             importer = forced or registry.detect(path)
