@@ -47,7 +47,9 @@ class ItemBinding:
             value = (fields or {}).get(self.key[6:])
             key = native if value is None or isinstance(value, dict | list) else str(value)
         else:
-            key = PurePosixPath(media.split("?", 1)[0]).stem if media else path.stem
+            # without a media name, the stem of the record's own key (an RTTM file id, a
+            # transcript's file): one file may hold several recordings
+            key = PurePosixPath((media or native or path.name).split("?", 1)[0]).stem
         return self.mapping.get(key, key)
 
 
