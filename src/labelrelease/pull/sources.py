@@ -41,18 +41,10 @@ def load_sources(path: Path, root: Path | None = None) -> list[Source]:
     )
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise ConfigError("must have a `sources:` list", path=origin)
-    extra = set(data) - {"sources", "guideline_version"}
+    extra = set(data) - {"sources"}
     if extra:
         raise ConfigError(
-            f"unknown top-level key(s) {sorted(extra)}; allowed: sources, guideline_version",
-            path=origin,
-        )
-    default_version = data.get("guideline_version")
-    if default_version is not None and not isinstance(default_version, str):
-        raise ConfigError(
-            'must be a quoted version like "1.0" (an unquoted 1.0 reads as a number)',
-            path=origin,
-            key="guideline_version",
+            f"unknown top-level key(s) {sorted(extra)}; allowed: sources", path=origin
         )
     sources, seen = [], set()
     for i, entry in enumerate(data["sources"]):
@@ -91,8 +83,6 @@ def load_sources(path: Path, root: Path | None = None) -> list[Source]:
         options = entry.get("options") or {}
         if not isinstance(options, dict):
             raise ConfigError("`options` must be a mapping", path=origin, key=f"{key}.options")
-        if default_version is not None and "guideline_version" not in options:
-            options = {**options, "guideline_version": default_version}
         binding = None
         if "item_key" in entry:
             binding = _binding(entry["item_key"], root, origin, f"{key}.item_key")
