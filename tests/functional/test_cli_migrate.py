@@ -57,8 +57,12 @@ def test_migrations_lists_the_chain_with_releases(tmp_path: Path) -> None:
 
     checksum = hashlib.sha256(first.read_bytes()).hexdigest()
     (release / "manifest.json").write_text(
-        json.dumps({"version": "1.0.0", "migrations": [{"id": "0001_split_truck_van",
-                                                        "checksum": checksum}]})  # fmt: skip
+        json.dumps(
+            {
+                "version": "1.0.0",
+                "migrations": [{"id": "0001_split_truck_van", "checksum": checksum}],
+            }
+        )
     )
     done = cli("migrations", cwd=project)
     assert done.returncode == 0, done.stderr
@@ -81,7 +85,7 @@ def test_migration_new_revises_the_head(tmp_path: Path) -> None:
     assert "revises: 0002_transcript_cue_length" in text and 'guideline_version: "1.3"' in text
     # the new file is a valid (empty) link of the chain; the contract must now follow it
     listed = cli("migrations", cwd=project)
-    assert listed.returncode == 7 and "set `guideline_version: \"1.3\"`" in listed.stderr
+    assert listed.returncode == 7 and 'set `guideline_version: "1.3"`' in listed.stderr
 
 
 def test_a_user_mistake_is_one_clear_error(tmp_path: Path) -> None:

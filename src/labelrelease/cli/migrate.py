@@ -131,7 +131,7 @@ def migrations(
     applied = applied_migrations(Path(s.get("releases", "data/releases")))
     console = Console()
     if not chain.migrations:
-        console.print("no migrations yet; start one with `labelrelease migration new \"...\"`")
+        console.print('no migrations yet; start one with `labelrelease migration new "..."`')
         return
     table = Table(title=f"migrations in {chain.folder}", title_justify="left")
     for column in ("id", "revises", "version", "message", "releases"):

@@ -82,7 +82,7 @@ def _refuse_cycles(by_id: dict[str, Migration], folder: Path) -> None:
         node: str | None = start
         while node is not None and node not in done:
             if node in path:
-                loop = path[path.index(node) :] + [node]
+                loop = [*path[path.index(node) :], node]
                 raise CycleDetectedError(
                     "the migrations revise each other in a loop: " + " -> ".join(loop)
                     + "; set `revises` of the oldest one to its real parent (or null)",

@@ -110,7 +110,7 @@ def _apply_sql(con: duckdb.DuckDBPyConnection, migration: Migration, position: i
         params,
     )
     con.execute(
-        f"""INSERT INTO labels SELECT * FROM _before_labels
+        """INSERT INTO labels SELECT * FROM _before_labels
             WHERE label_id NOT IN (SELECT label_id FROM labels)"""
     )  # put back, so that they leave through the filter like any other
     if migration.policy in ("review", "relabel"):

@@ -19,7 +19,7 @@ message: {message_yaml}
 date: "{date}"
 guideline_version: "{version}"   # the version this migration produces; set it in the contract too
 fields: []                        # every field the operations change (class, attributes.KEY, ...)
-policy: review                    # default for operations that queue labels: review, relabel, filter
+policy: review                    # default policy of operations that queue labels
 operations: []                    # replace [] with a list of operations, e.g.:
   # - {{op: rename_class, from: OldName, to: NewName}}
   # - {{op: split_class, class: Vehicle, into: [Car, Truck], policy: relabel}}
@@ -48,7 +48,7 @@ def new_migration(
 ) -> Path:
     """Write ``folder/NNNN_slug.yaml`` revising the head of the chain in ``folder``."""
     if not message.strip() or "\n" in message:
-        raise UsageError("give the change in one line, e.g. \"split Vehicle into Car and Truck\"")
+        raise UsageError('give the change in one line, e.g. "split Vehicle into Car and Truck"')
     chain = load_chain(folder)  # refuses a broken chain before adding to it
     head = chain.head
     number = len(chain.migrations) + 1

@@ -268,11 +268,15 @@ def text_rule(step: Step) -> None:
     if "max_length" in step.arg:
         params["mx"] = step.arg["max_length"]
         tests.append("length(text) > $mx")
-        reasons.append("CASE WHEN length(text) > $mx THEN 'longer than ' || $mx || ' characters' END")
+        reasons.append(
+            "CASE WHEN length(text) > $mx THEN 'longer than ' || $mx || ' characters' END"
+        )
     if "min_length" in step.arg:
         params["mn"] = step.arg["min_length"]
         tests.append("length(text) < $mn")
-        reasons.append("CASE WHEN length(text) < $mn THEN 'shorter than ' || $mn || ' characters' END")
+        reasons.append(
+            "CASE WHEN length(text) < $mn THEN 'shorter than ' || $mn || ' characters' END"
+        )
     if "banned_pattern" in step.arg:
         params["pat"] = step.arg["banned_pattern"]
         tests.append("regexp_matches(text, $pat)")

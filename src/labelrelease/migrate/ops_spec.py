@@ -107,7 +107,9 @@ def _check_values(op: str, args: dict[str, Any]) -> None:
         for key in ("from", "to", "field"):
             if key in args and not (op == "retype_field" and key == "to"):
                 field_kind(args[key])
-        if op == "rename_field" and not (args["from"].startswith(ATTR) and args["to"].startswith(ATTR)):
+        if op == "rename_field" and not (
+            args["from"].startswith(ATTR) and args["to"].startswith(ATTR)
+        ):
             raise ValueError("only attribute keys can be renamed (`attributes.NAME`)")
         if op == "retype_field":
             if not args["field"].startswith(ATTR):

@@ -161,8 +161,11 @@ def _report(
         ],
         "versions_in": {v: {"first_migration": s} for v, s in sorted(starts.items())},
         "annotations": {"migrated": int(migrated[0]), "at_head": int(migrated[1])},
-        "labels": {"in": counts_in["labels"], "out": _count(con, "labels"),
-                   "filtered": _count(con, "filtered_labels")},  # fmt: skip
+        "labels": {
+            "in": counts_in["labels"],
+            "out": _count(con, "labels"),
+            "filtered": _count(con, "filtered_labels"),
+        },
         "links": {"in": counts_in["links"], "out": _count(con, "links")},
         "changes": _count(con, "changes"),
         "relabel": _count(con, "relabel"),

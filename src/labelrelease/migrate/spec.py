@@ -164,9 +164,7 @@ def _build(data: dict[str, Any], path: Path, checksum: str, sql: str | None) -> 
     )  # fmt: skip
 
 
-def _operations(
-    raw: Any, policy: str | None, where: str, is_sql: bool
-) -> tuple[Operation, ...]:
+def _operations(raw: Any, policy: str | None, where: str, is_sql: bool) -> tuple[Operation, ...]:
     if is_sql:
         return ()
     if not isinstance(raw, list):

@@ -46,8 +46,12 @@ def validate_chain(chain: Chain, contract: Contract) -> None:
         )
     for i, m in enumerate(chain.migrations):
         earlier, later = chain.migrations[:i], chain.migrations[i + 1 :]
-        produced = {c for e in earlier for op in e.operations for c in _names(op, TARGETS.get(op.op, ()))}
-        consumed = {c for e in later for op in e.operations for c in _names(op, SOURCES.get(op.op, ()))}
+        produced = {
+            c for e in earlier for op in e.operations for c in _names(op, TARGETS.get(op.op, ()))
+        }
+        consumed = {
+            c for e in later for op in e.operations for c in _names(op, SOURCES.get(op.op, ()))
+        }
         for op in m.operations:
             _check_op(op, m, contract, produced, consumed)
 
@@ -70,9 +74,13 @@ def _check_op(
         for name in _names(op, TARGETS.get(op.op, ())):
             if name not in known and name not in consumed:
                 raise _unknown(op, m, f"class {name!r}", "taxonomy", contract)
-    if op.op == "remap_relation" and not contract.cross_modal.open_relations:
-        if contract.cross_modal.relation(op.args["to"]) is None:
-            raise _unknown(op, m, f"relation {op.args['to']!r}", "cross_modal.relations", contract)
+    relations = contract.cross_modal
+    if (
+        op.op == "remap_relation"
+        and not relations.open_relations
+        and relations.relation(op.args["to"]) is None
+    ):
+        raise _unknown(op, m, f"relation {op.args['to']!r}", "cross_modal.relations", contract)
     if op.op == "text_rule" and "banned_pattern" in op.args:
         try:
             re.compile(op.args["banned_pattern"])

@@ -38,13 +38,16 @@ def test_merge_classes_with_review_and_kind_filter(tmp_path: Path) -> None:
     assert [labels[i]["class"] for i in ("l1", "l2", "l3")] == ["Vehicle", "Vehicle", "Car"]
     assert cells(out["changes"]) == {("l1", "class", '"Car"', '"Vehicle"', "m1"),
                                      ("l2", "class", '"Van"', '"Vehicle"', "m1")}  # fmt: skip
-    assert {(r["label_id"], r["policy"]) for r in out["relabel"]} == {("l1", "review"),
-                                                                      ("l2", "review")}
+    assert {(r["label_id"], r["policy"]) for r in out["relabel"]} == {
+        ("l1", "review"),
+        ("l2", "review"),
+    }
 
 
 def test_split_class_to_relabel_queue_changes_no_cell(tmp_path: Path) -> None:
     out = _one(tmp_path, [label("l1", **{"class": "Truck"}), label("l2", **{"class": "Car"})],
-               "[{op: split_class, class: Truck, into: [Truck, Van]}]", fields="[class]")  # fmt: skip
+               "[{op: split_class, class: Truck, into: [Truck, Van]}]",
+               fields="[class]")  # fmt: skip
     assert by_id(out["labels"])["l1"]["class"] == "Truck"
     assert cells(out["changes"]) == set()
     [queued] = out["relabel"]
@@ -133,12 +136,16 @@ def test_remap_and_drop_relation(tmp_path: Path) -> None:
 
 
 def test_text_rule_relabel(tmp_path: Path) -> None:
-    out = _one(tmp_path,
-               [label("l1", kind="text", text="a" * 20, **{"class": "caption"}),
-                label("l2", kind="text", text="ok", **{"class": "caption"}),
-                label("l3", kind="text", text="room 101", **{"class": "caption"}),
-                label("l4", kind="text", text="b" * 20, **{"class": "transcript"})],
-               "[{op: text_rule, classes: [caption], max_length: 10, banned_pattern: '[0-9]'}]")
+    out = _one(
+        tmp_path,
+        [
+            label("l1", kind="text", text="a" * 20, **{"class": "caption"}),
+            label("l2", kind="text", text="ok", **{"class": "caption"}),
+            label("l3", kind="text", text="room 101", **{"class": "caption"}),
+            label("l4", kind="text", text="b" * 20, **{"class": "transcript"}),
+        ],
+        "[{op: text_rule, classes: [caption], max_length: 10, banned_pattern: '[0-9]'}]",
+    )
     assert len(out["labels"]) == 4 and cells(out["changes"]) == set()
     reasons = {r["label_id"]: r["reason"] for r in out["relabel"]}
     assert set(reasons) == {"l1", "l3"}
