@@ -62,6 +62,49 @@ class OutputError(LabelReleaseError):
     exit_code = 5
 
 
+# --- migrate ---
+class MigrationError(LabelReleaseError):
+    """A migration file or the chain of migrations is wrong; nothing was migrated."""
+
+    exit_code = 7
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+
+
+class MigrationFileError(MigrationError):
+    """A migration file cannot be read: bad YAML, a missing or unknown key, a bad operation."""
+
+
+class DuplicateMigrationError(MigrationError):
+    """Two migration files declare the same id."""
+
+
+class MissingParentError(MigrationError):
+    """A migration revises an id that no migration file declares."""
+
+
+class CycleDetectedError(MigrationError):
+    """Following ``revises`` from some migration comes back to it."""
+
+
+class MultipleHeadsError(MigrationError):
+    """More than one migration is revised by none: the chain has forked."""
+
+
+class ChecksumMismatchError(MigrationError):
+    """A migration was edited (or deleted) after a release applied it."""
+
+
+class UnknownTargetError(MigrationError):
+    """An operation names a class, field, kind or relation that the contract does not know."""
+
+
+class GuidelineVersionError(MigrationError):
+    """Labels carry a guideline version that the chain does not lead from."""
+
+
 EXIT_CODES: dict[type[LabelReleaseError], int] = {
     cls: cls.exit_code
     for cls in (
@@ -71,6 +114,7 @@ EXIT_CODES: dict[type[LabelReleaseError], int] = {
         InputError,
         FormatNotFoundError,
         OutputError,
+        MigrationError,  # migrate
     )
 }
 """Exit code per error class; the CLI looks codes up here and nowhere else."""

@@ -59,7 +59,7 @@ def load_error(tmp_path: Path, content: Any) -> ConfigError:
 
 
 def test_real_contract_sections(real: Contract) -> None:
-    assert real.guideline_version == "1.0"
+    assert real.guideline_version == "1.2"
     assert real.source == str(CONTRACT)
     assert set(real.allowed_kinds) == set(KINDS)
     assert set(real.allowed_modalities) <= set(MODALITIES)

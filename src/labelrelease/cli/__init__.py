@@ -13,6 +13,7 @@ from rich.console import Console
 
 from labelrelease import __version__
 from labelrelease.cli import formats as formats_cmd
+from labelrelease.cli import migrate as migrate_cmd
 from labelrelease.cli import pull as pull_cmd
 from labelrelease.cli.state import STATE
 from labelrelease.errors import LabelReleaseError, exit_code_for
@@ -30,6 +31,9 @@ app = typer.Typer(
 )
 app.command(name="pull")(pull_cmd.pull)
 app.command(name="formats")(formats_cmd.formats)
+app.command(name="migrate")(migrate_cmd.migrate)
+app.command(name="migrations")(migrate_cmd.migrations)
+app.add_typer(migrate_cmd.migration_app, name="migration")
 
 
 def _version(value: bool) -> None:
