@@ -62,6 +62,15 @@ class OutputError(LabelReleaseError):
     exit_code = 5
 
 
+# --- check ---
+
+
+class GateFailed(LabelReleaseError):
+    """A check figure is above its gate in params.yaml and no --allow overrides it."""
+
+    exit_code = 6
+
+
 EXIT_CODES: dict[type[LabelReleaseError], int] = {
     cls: cls.exit_code
     for cls in (
@@ -71,6 +80,7 @@ EXIT_CODES: dict[type[LabelReleaseError], int] = {
         InputError,
         FormatNotFoundError,
         OutputError,
+        GateFailed,
     )
 }
 """Exit code per error class; the CLI looks codes up here and nowhere else."""

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from labelrelease import __version__
+from labelrelease.cli import check as check_cmd
 from labelrelease.cli import formats as formats_cmd
 from labelrelease.cli import pull as pull_cmd
 from labelrelease.cli.state import STATE
@@ -30,6 +31,7 @@ app = typer.Typer(
 )
 app.command(name="pull")(pull_cmd.pull)
 app.command(name="formats")(formats_cmd.formats)
+app.command(name="check")(check_cmd.check)
 
 
 def _version(value: bool) -> None:
