@@ -51,7 +51,7 @@ def base() -> Rows:
                 "guideline_version": "1.0",
                 "annotator": "a@x.org",
             },
-        ],  # fmt: skip
+        ],
         "labels": [{**lb, "annotation_id": "an1", "origin": "human"} for lb in labels],
         "links": [
             {
@@ -63,7 +63,7 @@ def base() -> Rows:
                 "direction": "right",
                 "origin": "human",
             },
-        ],  # fmt: skip
+        ],
     }
     for table, records in rows.items():
         for r in records:
