@@ -157,7 +157,7 @@ def _report(
     expectations = {
         name: {
             "success": r["success"],
-            "unexpected": r["result"].get("unexpected_count", r["result"].get("observed_value")),
+            "unexpected": _unexpected(r),
         }
         for name, r in results.items()
     }
@@ -170,6 +170,16 @@ def _report(
         "gates_passed": all(g["passed"] or g["overridden"] for g in gates),
         "overrides": [{"figure": o.figure, "reason": o.reason} for o in overrides],
     }
+
+
+def _unexpected(result: dict[str, Any]) -> int:
+    """Failing rows of one expectation (a table-level one: 1 if it failed)."""
+    r = result["result"]
+    if "unexpected_count" in r:
+        return int(r["unexpected_count"])
+    if "details" in r:
+        return int(r["observed_value"])
+    return 0 if result["success"] else 1
 
 
 def _json(data: dict[str, Any]) -> str:
