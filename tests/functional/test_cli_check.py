@@ -36,6 +36,7 @@ def test_reports_and_metrics(tmp_path: Path) -> None:
     assert [(f["expectation"], f["record_id"], f["source_ref"]) for f in fails] == [
         ("box_inside_image", "lb_box", "t.json#/labels/lb_box")
     ]
+    assert (fails[0]["item_id"], fails[0]["kind"], fails[0]["modality"]) == ("it1", "box", "image")
     docs = tmp_path / "reports" / "check" / "data_docs"
     assert "inside its image" in (docs / "cross_modal.html").read_text()
     assert "cross_modal" in (docs / "index.html").read_text()

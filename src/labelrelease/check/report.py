@@ -14,8 +14,10 @@ import duckdb
 from labelrelease.check.suites import Suite
 
 FAILURES_SQL = """
-COPY (SELECT expectation, suite, figure, "table", record_id, source_ref, value
-      FROM fails ORDER BY figure, expectation, record_id)
+COPY (SELECT f.expectation, f.suite, f.figure, f."table", f.record_id, f.source_ref, f.value,
+             d.item_id, coalesce(d.kind, f."table") AS kind, d.modality
+      FROM fails f LEFT JOIN lr_dims d ON d."table" = f."table" AND d.record_id = f.record_id
+      ORDER BY f.figure, f.expectation, f.record_id)
 TO $path (FORMAT parquet, COMPRESSION zstd)
 """
 

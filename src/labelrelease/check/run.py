@@ -29,12 +29,12 @@ from labelrelease.errors import OutputError
 # Per failing record: its kind (label kind, or the table) and its modality (of its asset).
 DIMS_SQL = """
 CREATE OR REPLACE TEMP VIEW lr_dims AS
-SELECT 'labels' AS "table", l.label_id AS record_id, l.kind, a.modality
+SELECT 'labels' AS "table", l.label_id AS record_id, l.kind, a.modality, l.item_id
   FROM labels l LEFT JOIN assets a ON a.asset_id = l.asset_id
-UNION ALL SELECT 'assets', asset_id, 'asset', modality FROM assets
-UNION ALL SELECT 'annotations', annotation_id, 'annotation', NULL FROM annotations
-UNION ALL SELECT 'links', link_id, 'link', NULL FROM links
-UNION ALL SELECT 'items', item_id, 'item', NULL FROM items
+UNION ALL SELECT 'assets', asset_id, 'asset', modality, item_id FROM assets
+UNION ALL SELECT 'annotations', annotation_id, 'annotation', NULL, item_id FROM annotations
+UNION ALL SELECT 'links', link_id, 'link', NULL, item_id FROM links
+UNION ALL SELECT 'items', item_id, 'item', NULL, item_id FROM items
 """
 
 BREAKDOWN_SQL = """
