@@ -103,6 +103,13 @@ class UnknownTargetError(MigrationError):
 
 class GuidelineVersionError(MigrationError):
     """Labels carry a guideline version that the chain does not lead from."""
+# --- check ---
+
+
+class GateFailed(LabelReleaseError):
+    """A check figure is above its gate in params.yaml and no --allow overrides it."""
+
+    exit_code = 6
 
 
 EXIT_CODES: dict[type[LabelReleaseError], int] = {
@@ -115,6 +122,7 @@ EXIT_CODES: dict[type[LabelReleaseError], int] = {
         FormatNotFoundError,
         OutputError,
         MigrationError,  # migrate
+        GateFailed,
     )
 }
 """Exit code per error class; the CLI looks codes up here and nowhere else."""

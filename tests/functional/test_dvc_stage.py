@@ -41,7 +41,7 @@ def dvc_project(tmp_path: Path) -> Path:
 @pytest.mark.slow
 def test_dvc_repro_runs_pull_and_is_then_a_no_op(dvc_project: Path) -> None:
     dvc = str(BIN / "dvc")
-    first = run(dvc, "repro", cwd=dvc_project)
+    first = run(dvc, "repro", "pull", cwd=dvc_project)
     assert first.returncode == 0, first.stdout + first.stderr
     counts = json.loads((dvc_project / "reports" / "pull.json").read_text())
     for kind, c in counts.items():
@@ -50,7 +50,7 @@ def test_dvc_repro_runs_pull_and_is_then_a_no_op(dvc_project: Path) -> None:
     assert (dvc_project / "data" / "staged" / "labels.parquet").exists()
     assert (dvc_project / "dvc.lock").exists()
 
-    again = run(dvc, "repro", cwd=dvc_project)
+    again = run(dvc, "repro", "pull", cwd=dvc_project)
     assert again.returncode == 0
     assert "didn't change, skipping" in again.stdout
 
@@ -61,7 +61,7 @@ def test_dvc_repro_runs_pull_and_is_then_a_no_op(dvc_project: Path) -> None:
     raw = dvc_project / "data" / "raw" / "multimodal" / "tasks.json"
     tasks = json.loads(raw.read_text())
     raw.write_text(json.dumps(tasks[:-1]))
-    changed = run(dvc, "repro", cwd=dvc_project)
+    changed = run(dvc, "repro", "pull", cwd=dvc_project)
     assert changed.returncode == 0
     assert "Running stage 'pull'" in changed.stdout
     after = json.loads((dvc_project / "reports" / "pull.json").read_text())

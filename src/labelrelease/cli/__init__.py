@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from labelrelease import __version__
+from labelrelease.cli import check as check_cmd
 from labelrelease.cli import formats as formats_cmd
 from labelrelease.cli import migrate as migrate_cmd
 from labelrelease.cli import pull as pull_cmd
@@ -34,6 +35,7 @@ app.command(name="formats")(formats_cmd.formats)
 app.command(name="migrate")(migrate_cmd.migrate)
 app.command(name="migrations")(migrate_cmd.migrations)
 app.add_typer(migrate_cmd.migration_app, name="migration")
+app.command(name="check")(check_cmd.check)
 
 
 def _version(value: bool) -> None:

@@ -213,3 +213,15 @@ def _subject(table_name: str, row: dict[str, Any]) -> str:
         return f"{row.get('kind')} label {row.get('label_id')}: "
     key = "annotation_id" if table_name == "annotations" else "asset_id"
     return f"{table_name[:-1]} {row.get(key)}: "
+
+
+def rule_failures(
+    table_name: str, batch: pa.Table, contract: Contract, *, accept_legacy: bool = True
+) -> list[tuple[Rule, Mask]]:
+    """Per rule that ``batch`` breaks (as its pandera schema reports them), the mask of the rows
+    that pass it (False: the row breaks the rule). Used by ``check`` to count failures."""
+    if table_name not in GOVERNED_TABLES or batch.num_rows == 0:
+        return []
+    frame = to_frame(_conform(table_name, batch))
+    schema, rules = _compiled(table_name, contract, accept_legacy)
+    return [(rule, rule.test(frame)) for rule in _failed_rules(schema, frame, rules)]
