@@ -62,6 +62,21 @@ class OutputError(LabelReleaseError):
     exit_code = 5
 
 
+# --- qa ---
+class QAError(LabelReleaseError):
+    """The QA stage cannot run: its inputs are missing or inconsistent, or a review file does
+    not fit the sample it came from."""
+
+    exit_code = 9
+
+
+class QAGateFailed(LabelReleaseError):
+    """A QA figure is outside the bound a gate in ``params.yaml`` (``qa.gates``) sets; the
+    reports are written before this is raised."""
+
+    exit_code = 6
+
+
 EXIT_CODES: dict[type[LabelReleaseError], int] = {
     cls: cls.exit_code
     for cls in (
@@ -71,6 +86,8 @@ EXIT_CODES: dict[type[LabelReleaseError], int] = {
         InputError,
         FormatNotFoundError,
         OutputError,
+        QAError,
+        QAGateFailed,
     )
 }
 """Exit code per error class; the CLI looks codes up here and nowhere else."""
