@@ -21,9 +21,9 @@ def qa(
         Path | None,
         typer.Option("--out", "-o", help="Folder for QA tables. Default: `qa.out`."),
     ] = None,
-    params: Annotated[
-        Path, typer.Option(help="Params file to read the `qa` section from.")
-    ] = Path("params.yaml"),
+    params: Annotated[Path, typer.Option(help="Params file to read the `qa` section from.")] = Path(
+        "params.yaml"
+    ),
 ) -> None:
     """Draw the stable QA sample and measure agreement between passes.
 

@@ -74,7 +74,7 @@ def run_qa(settings: QASettings, *, reviews: Path | None = None) -> QAResult:
             models = model_disagreements(con)
             for table in OUT_TABLES:
                 con.execute(
-                    f"COPY {table} TO '{built / (table + '.parquet')}' "  # noqa: S608
+                    f"COPY {table} TO '{built / (table + '.parquet')}' "
                     "(FORMAT parquet, COMPRESSION zstd)"
                 )
         finally:
@@ -88,9 +88,7 @@ def run_qa(settings: QASettings, *, reviews: Path | None = None) -> QAResult:
     return QAResult(report, failed)
 
 
-def build_invalid(
-    con: duckdb.DuckDBPyConnection, failures: Path, contract: Contract
-) -> str:
+def build_invalid(con: duckdb.DuckDBPyConnection, failures: Path, contract: Contract) -> str:
     """Table ``invalid(label_id)``: labels that break the row contract. From check's
     failures file when present (its ``label_id`` column), else by checking the labels of
     compared passes against the contract's row rules. Returns which source was used."""
@@ -106,7 +104,7 @@ def build_invalid(
         return str(failures)
     names = ", ".join(f.name if f.name != "class" else '"class"' for f in LABELS)
     batch = con.sql(
-        f"SELECT {names} FROM labels WHERE annotation_id IN "  # noqa: S608 - schema names
+        f"SELECT {names} FROM labels WHERE annotation_id IN "
         "(SELECT a1 FROM pairs UNION SELECT a2 FROM pairs)"
     ).to_arrow_table()
     batch = batch.cast(LABELS)

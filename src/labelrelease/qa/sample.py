@@ -185,7 +185,7 @@ def strata_table(con: duckdb.DuckDBPyConnection, settings: QASettings) -> list[d
         FROM (SELECT item_id, {stratum} AS stratum FROM facts f) f
         LEFT JOIN sample s USING (item_id)
         GROUP BY f.stratum ORDER BY f.stratum
-        """  # noqa: S608 - fixed SQL per allowed dimension
+        """
     ).fetchall()
     names = ("stratum", "items", "sampled", "gold", "changed", "prelabelled", "rate", "min")
     return [dict(zip((*names, "blind"), row, strict=True)) for row in rows]

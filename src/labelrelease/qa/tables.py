@@ -49,7 +49,7 @@ def open_tables(con: duckdb.DuckDBPyConnection, folder: Path, reviews: Path | No
 
 def count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     """Rows of a table or view of the canonical model (or of QA's own tables)."""
-    row = con.execute(f"SELECT count(*) FROM {qa_ident(table)}").fetchone()  # noqa: S608
+    row = con.execute(f"SELECT count(*) FROM {qa_ident(table)}").fetchone()
     return int(row[0]) if row else 0
 
 
