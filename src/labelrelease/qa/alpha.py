@@ -1,8 +1,14 @@
-"""Krippendorff's alpha (nominal), in DuckDB SQL over a (unit, coder, value) relation.
+"""Krippendorff's alpha (nominal) in DuckDB SQL over a ``(unit, coder, value)`` relation.
 
-o_ck = Σ_u (n_uc·n_uk − [c=k]·n_uc) / (m_u − 1) over units with m_u ≥ 2 values; n_c = Σ_k o_ck;
-α = 1 − (n − 1) · Σ_{c≠k} o_ck / Σ_{c≠k} n_c·n_k. The same formula as the ``krippendorff``
-package's nominal level (the tests compare the two).
+With m_uv the number of values v in unit u and n_u = sum_v m_uv (only units with n_u >= 2
+are pairable), the coincidence totals give
+
+    D_o = sum_u (n_u^2 - sum_v m_uv^2) / (n_u - 1)
+    n_v = sum_u m_uv,  n = sum_v n_v
+    alpha = 1 - (n - 1) * D_o / (n^2 - sum_v n_v^2)
+
+which is the nominal alpha of Krippendorff (2011), the same figure as the ``krippendorff``
+package's ``alpha(..., level_of_measurement="nominal")``.
 """
 
 from __future__ import annotations
@@ -10,60 +16,65 @@ from __future__ import annotations
 import duckdb
 
 ALPHA_SQL = """
-WITH v AS (SELECT unit, value FROM {source} WHERE value IS NOT NULL),
-m AS (SELECT unit, count(*) AS mu FROM v GROUP BY unit HAVING count(*) >= 2),
-nuc AS (SELECT unit, value, count(*) AS n FROM v JOIN m USING (unit) GROUP BY unit, value),
-pairs AS (  -- Σ_u over c≠k of n_uc·n_uk/(m_u − 1)
-    SELECT sum(a.n * b.n / (m.mu - 1)) AS d_o
-    FROM nuc a JOIN nuc b ON a.unit = b.unit AND a.value <> b.value JOIN m ON m.unit = a.unit
+WITH cell AS (
+    SELECT unit, value, count(*) AS m FROM {rel} WHERE value IS NOT NULL GROUP BY unit, value
 ),
-nc AS (SELECT value, sum(n) AS n FROM nuc GROUP BY value),
-tot AS (SELECT sum(n) AS n, sum(n * n) AS n2 FROM nc)
-SELECT tot.n, pairs.d_o, tot.n * tot.n - tot.n2 AS d_e FROM tot, pairs
+unit AS (
+    SELECT unit, sum(m) AS n_u, sum(m * m) AS sq FROM cell GROUP BY unit HAVING sum(m) >= 2
+),
+obs AS (SELECT sum((n_u * n_u - sq) / (n_u - 1)) AS d_o, sum(n_u) AS n FROM unit),
+marg AS (
+    SELECT sum(nv * nv) AS sq FROM (
+        SELECT c.value, sum(c.m) AS nv FROM cell c JOIN unit u USING (unit) GROUP BY c.value)
+)
+SELECT obs.d_o, obs.n, marg.sq FROM obs, marg
 """
 
+UNIT_TABLES = frozenset({"alpha_tags", "alpha_classes", "alpha_input"})
 
-def nominal_alpha(con: duckdb.DuckDBPyConnection, source: str) -> float | None:
-    """Alpha of the relation named ``source`` (columns unit, coder, value); None when no unit
-    has two values or every value is the same."""
-    row = con.execute(ALPHA_SQL.format(source=source)).fetchone()
-    if row is None or row[0] is None or row[2] in (None, 0):
+
+def nominal_alpha(con: duckdb.DuckDBPyConnection, relation: str) -> float | None:
+    """Alpha of the values in ``relation`` (a QA table with columns unit, coder, value); None
+    when there is no pairable unit or no variation at all."""
+    if relation not in UNIT_TABLES:
+        raise ValueError(f"not an alpha table: {relation}")
+    row = con.execute(ALPHA_SQL.format(rel=relation)).fetchone()
+    if row is None or row[1] is None:
         return None
-    n, d_o, d_e = float(row[0]), float(row[1] or 0.0), float(row[2])
-    return 1.0 - (n - 1.0) * d_o / d_e
+    d_o, n, sq = float(row[0]), float(row[1]), float(row[2])
+    d_e = n * n - sq
+    if d_e == 0:
+        return None
+    return 1.0 - (n - 1) * d_o / d_e
 
 
-TAG_UNITS_SQL = """
-CREATE OR REPLACE TEMP VIEW alpha_tags AS
-SELECT item_id || chr(31) || asset_id || chr(31) || control AS unit, annotation_id AS coder,
-    string_agg(class, '|' ORDER BY class) AS value
-FROM lab WHERE kind = 'tag' AND annotation_id IN (SELECT annotation_id FROM annotations
-                                                   WHERE status <> 'cancelled')
+TAGS_SQL = """
+CREATE OR REPLACE TABLE alpha_tags AS
+SELECT l.item_id || chr(31) || coalesce(l.asset_id, '') || chr(31) || l.control AS unit,
+    l.annotation_id AS coder, string_agg(l.class, '|' ORDER BY l.class) AS value
+FROM lab l JOIN (SELECT DISTINCT a1 AS annotation_id FROM pairs
+                 UNION SELECT DISTINCT a2 FROM pairs) p USING (annotation_id)
+WHERE l.kind = 'tag'
 GROUP BY ALL
 """
 
-CLASS_UNITS_SQL = """
-CREATE OR REPLACE TEMP VIEW alpha_classes AS
-SELECT a1 || chr(31) || l1 || chr(31) || l2 AS unit, 1 AS coder, x.class AS value
-FROM objects o JOIN lab x ON x.label_id = o.l1
-WHERE o.matched AND o.kind <> 'tag' AND o.class_compared
+CLASSES_SQL = """
+CREATE OR REPLACE TABLE alpha_classes AS
+SELECT m.a1 || chr(31) || m.a2 || chr(31) || m.l1 AS unit, 'first' AS coder, x1.class AS value
+FROM matches m JOIN lab x1 ON x1.label_id = m.l1 WHERE m.kind <> 'tag'
 UNION ALL
-SELECT a1 || chr(31) || l1 || chr(31) || l2, 2, x.class
-FROM objects o JOIN lab x ON x.label_id = o.l2
-WHERE o.matched AND o.kind <> 'tag' AND o.class_compared
+SELECT m.a1 || chr(31) || m.a2 || chr(31) || m.l1, 'second', x2.class
+FROM matches m JOIN lab x2 ON x2.label_id = m.l2 WHERE m.kind <> 'tag'
 """
 
 
 def alphas(con: duckdb.DuckDBPyConnection) -> dict[str, float | None]:
-    """Alpha of tags (unit: item, asset and control; value: the set of classes a pass chose)
-    and of classes (unit: a matched pair of non-tag labels; value: each side's class)."""
-    con.execute(TAG_UNITS_SQL)
-    con.execute(CLASS_UNITS_SQL)
-    return {
-        "tags": _round(nominal_alpha(con, "alpha_tags")),
-        "classes": _round(nominal_alpha(con, "alpha_classes")),
-    }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
+    """Alpha of tags (unit: item, asset and control; a pass's value: its sorted tag set) and
+    of classes (unit: a matched label pair of two passes; the two classes)."""
+    con.execute(TAGS_SQL)
+    con.execute(CLASSES_SQL)
+    out = {}
+    for name, table in (("tags", "alpha_tags"), ("classes", "alpha_classes")):
+        value = nominal_alpha(con, table)
+        out[name] = None if value is None else round(value, 6)
+    return out
