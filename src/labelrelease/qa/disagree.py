@@ -164,9 +164,7 @@ def disagreement(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """The disagreement report: overall, per pair type, per annotator pair, per modality/kind."""
     report: dict[str, Any] = {}
     for name, key in GROUPINGS.items():
-        result = con.execute(
-            f"SELECT {key} AS g, {FIGURES} FROM {ALL_UNITS} GROUP BY g ORDER BY g"  # noqa: S608
-        )
+        result = con.execute(f"SELECT {key} AS g, {FIGURES} FROM {ALL_UNITS} GROUP BY g ORDER BY g")
         cols = [d[0] for d in result.description]
         rows = [dict(zip(cols, r, strict=True)) for r in result.fetchall()]
         groups = {str(r["g"]): rates(r) for r in rows}
@@ -183,7 +181,7 @@ def model_disagreements(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         HAVING count(*) FILTER (status <> 'matched' AND NOT is_link) > 0
             OR count(*) FILTER (class_diff OR text_diff OR link_diff) > 0
         ORDER BY presence_n + class_n + text_n + link_n DESC, item_id, pair_name
-        """  # noqa: S608 - fixed SQL
+        """
     )
     cols = [d[0] for d in result.description]
     return [dict(zip(cols, r, strict=True)) for r in result.fetchall()]

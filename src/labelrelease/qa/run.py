@@ -160,6 +160,20 @@ def check_gates(report: dict[str, Any], gates: tuple[Gate, ...]) -> tuple[str, .
     return tuple(failed)
 
 
+TABLE_ONLY = ("by_pair", "by_modality_kind")
+"""Disagreement groups kept out of qa.json (one metric per annotator pair would swamp
+``dvc metrics show``); they are the CSV tables of ``qa.report_dir``."""
+
+
+def headline(report: dict[str, Any]) -> dict[str, Any]:
+    """The figures of qa.json: the report without its per-pair and per-kind groups and lists."""
+    out = dict(report)
+    out["disagreement"] = {k: v for k, v in report["disagreement"].items() if k not in TABLE_ONLY}
+    out["gold"] = {k: v for k, v in report["gold"].items() if k != "per_annotator"}
+    out["prelabel"] = {k: v for k, v in report["prelabel"].items() if k != "per_model_class"}
+    return out
+
+
 def write_reports(
     settings: QASettings,
     report: dict[str, Any],
@@ -167,7 +181,9 @@ def write_reports(
     models: list[dict[str, Any]],
 ) -> None:
     """reports/qa.json and the CSV tables of reports/qa/ (each written atomically)."""
-    _write(settings.report, json.dumps(report, indent=2, sort_keys=True, default=str) + "\n")
+    _write(
+        settings.report, json.dumps(headline(report), indent=2, sort_keys=True, default=str) + "\n"
+    )
     folder = settings.report_dir
     pairs = [
         {"pair": k, **{n: v for n, v in g.items() if n != "counts"}}
@@ -182,6 +198,7 @@ def write_reports(
         "annotator_pairs.csv": pairs,
         "modality_kinds.csv": kinds,
         "gold_annotators.csv": report["gold"]["per_annotator"],
+        "prelabel_models.csv": report["prelabel"]["per_model_class"],
         "model_disagreements.csv": models,
     }
     for name, rows in tables.items():

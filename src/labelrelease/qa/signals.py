@@ -1,8 +1,9 @@
 """Gold scores per annotator and pre-label signals, over ``units`` / ``link_units``.
 
-Gold reference: on an item flagged gold (``items.is_gold``), the reference annotation is its
-``accepted`` annotation (the latest by ``created_at``, then the smallest ``annotation_id``); a
-gold item without an accepted annotation is listed as unscored. Every other pass on the item is
+Gold reference: on an item flagged gold (``items.is_gold``), the reference annotation is the one
+marked ground truth (``attributes.ground_truth``, Label Studio's flag), else its ``accepted``
+annotation; among several, the latest by ``created_at``, then the smallest ``annotation_id``. A
+gold item without such an annotation is counted but not scored. Every other pass on the item is
 scored against it: presence precision (its labels matched in the reference / its labels),
 presence recall (reference labels matched / reference labels), class accuracy and text
 accuracy (over matched labels) and link accuracy (over links whose ends are matched).
@@ -16,11 +17,16 @@ import duckdb
 
 GOLD_REF_SQL = """
 CREATE OR REPLACE TABLE gold_ref AS
-SELECT a.item_id, first(a.annotation_id ORDER BY a.created_at DESC NULLS LAST, a.annotation_id)
-    AS annotation_id
-FROM annotations a JOIN items i USING (item_id)
-WHERE i.is_gold AND a.status = 'accepted'
-GROUP BY a.item_id
+WITH a AS (
+    SELECT a.*, coalesce(json_extract_string(a.attributes, '$.ground_truth') = 'true', false)
+        AS truth
+    FROM annotations a JOIN items i USING (item_id)
+    WHERE i.is_gold AND a.status <> 'cancelled'
+)
+SELECT item_id, first(annotation_id ORDER BY truth DESC, created_at DESC NULLS LAST,
+    annotation_id) AS annotation_id
+FROM a WHERE truth OR status = 'accepted'
+GROUP BY item_id
 """
 
 GOLD_SQL = """
