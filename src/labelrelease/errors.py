@@ -103,11 +103,26 @@ class UnknownTargetError(MigrationError):
 
 class GuidelineVersionError(MigrationError):
     """Labels carry a guideline version that the chain does not lead from."""
+
+
 # --- check ---
-
-
 class GateFailed(LabelReleaseError):
     """A check figure is above its gate in params.yaml and no --allow overrides it."""
+
+    exit_code = 6
+
+
+# --- qa ---
+class QAError(LabelReleaseError):
+    """The QA stage cannot run: its inputs are missing or inconsistent, or a review file does
+    not fit the sample it came from."""
+
+    exit_code = 9
+
+
+class QAGateFailed(GateFailed):
+    """A QA figure is outside the bound a gate in ``params.yaml`` (``qa.gates``) sets; the
+    reports are written before this is raised."""
 
     exit_code = 6
 
@@ -123,6 +138,8 @@ EXIT_CODES: dict[type[LabelReleaseError], int] = {
         OutputError,
         MigrationError,  # migrate
         GateFailed,
+        QAError,
+        QAGateFailed,
     )
 }
 """Exit code per error class; the CLI looks codes up here and nowhere else."""

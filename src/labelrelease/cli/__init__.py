@@ -16,6 +16,7 @@ from labelrelease.cli import check as check_cmd
 from labelrelease.cli import formats as formats_cmd
 from labelrelease.cli import migrate as migrate_cmd
 from labelrelease.cli import pull as pull_cmd
+from labelrelease.cli import qa as qa_cmd
 from labelrelease.cli.state import STATE
 from labelrelease.errors import LabelReleaseError, exit_code_for
 
@@ -36,6 +37,7 @@ app.command(name="migrate")(migrate_cmd.migrate)
 app.command(name="migrations")(migrate_cmd.migrations)
 app.add_typer(migrate_cmd.migration_app, name="migration")
 app.command(name="check")(check_cmd.check)
+app.command(name="qa")(qa_cmd.qa)
 
 
 def _version(value: bool) -> None:

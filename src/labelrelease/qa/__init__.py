@@ -1,0 +1,1 @@
+"""QA: stable stratified sample, disagreement by type, gold accuracy, pre-label signals."""

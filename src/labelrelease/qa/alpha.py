@@ -1,0 +1,80 @@
+"""Krippendorff's alpha (nominal) in DuckDB SQL over a ``(unit, coder, value)`` relation.
+
+With m_uv the number of values v in unit u and n_u = sum_v m_uv (only units with n_u >= 2
+are pairable), the coincidence totals give
+
+    D_o = sum_u (n_u^2 - sum_v m_uv^2) / (n_u - 1)
+    n_v = sum_u m_uv,  n = sum_v n_v
+    alpha = 1 - (n - 1) * D_o / (n^2 - sum_v n_v^2)
+
+which is the nominal alpha of Krippendorff (2011), the same figure as the ``krippendorff``
+package's ``alpha(..., level_of_measurement="nominal")``.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+ALPHA_SQL = """
+WITH cell AS (
+    SELECT unit, value, count(*) AS m FROM {rel} WHERE value IS NOT NULL GROUP BY unit, value
+),
+unit AS (
+    SELECT unit, sum(m) AS n_u, sum(m * m) AS sq FROM cell GROUP BY unit HAVING sum(m) >= 2
+),
+obs AS (SELECT sum((n_u * n_u - sq) / (n_u - 1)) AS d_o, sum(n_u) AS n FROM unit),
+marg AS (
+    SELECT sum(nv * nv) AS sq FROM (
+        SELECT c.value, sum(c.m) AS nv FROM cell c JOIN unit u USING (unit) GROUP BY c.value)
+)
+SELECT obs.d_o, obs.n, marg.sq FROM obs, marg
+"""
+
+UNIT_TABLES = frozenset({"alpha_tags", "alpha_classes", "alpha_input"})
+
+
+def nominal_alpha(con: duckdb.DuckDBPyConnection, relation: str) -> float | None:
+    """Alpha of the values in ``relation`` (a QA table with columns unit, coder, value); None
+    when there is no pairable unit or no variation at all."""
+    if relation not in UNIT_TABLES:
+        raise ValueError(f"not an alpha table: {relation}")
+    row = con.execute(ALPHA_SQL.format(rel=relation)).fetchone()
+    if row is None or row[1] is None:
+        return None
+    d_o, n, sq = float(row[0]), float(row[1]), float(row[2])
+    d_e = n * n - sq
+    if d_e == 0:
+        return None
+    return 1.0 - (n - 1) * d_o / d_e
+
+
+TAGS_SQL = """
+CREATE OR REPLACE TABLE alpha_tags AS
+SELECT l.item_id || chr(31) || coalesce(l.asset_id, '') || chr(31) || l.control AS unit,
+    l.annotation_id AS coder, string_agg(l.class, '|' ORDER BY l.class) AS value
+FROM lab l JOIN (SELECT DISTINCT a1 AS annotation_id FROM pairs
+                 UNION SELECT DISTINCT a2 FROM pairs) p USING (annotation_id)
+WHERE l.kind = 'tag'
+GROUP BY ALL
+"""
+
+CLASSES_SQL = """
+CREATE OR REPLACE TABLE alpha_classes AS
+SELECT m.a1 || chr(31) || m.a2 || chr(31) || m.l1 AS unit, 'first' AS coder, x1.class AS value
+FROM matches m JOIN lab x1 ON x1.label_id = m.l1 WHERE m.kind <> 'tag'
+UNION ALL
+SELECT m.a1 || chr(31) || m.a2 || chr(31) || m.l1, 'second', x2.class
+FROM matches m JOIN lab x2 ON x2.label_id = m.l2 WHERE m.kind <> 'tag'
+"""
+
+
+def alphas(con: duckdb.DuckDBPyConnection) -> dict[str, float | None]:
+    """Alpha of tags (unit: item, asset and control; a pass's value: its sorted tag set) and
+    of classes (unit: a matched label pair of two passes; the two classes)."""
+    con.execute(TAGS_SQL)
+    con.execute(CLASSES_SQL)
+    out = {}
+    for name, table in (("tags", "alpha_tags"), ("classes", "alpha_classes")):
+        value = nominal_alpha(con, table)
+        out[name] = None if value is None else round(value, 6)
+    return out

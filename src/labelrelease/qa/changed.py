@@ -1,0 +1,66 @@
+"""Items new or changed since the last release (for the oversampled share of the sample)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+
+LABEL_CONTENT = (
+    "kind, class, text, x, y, w, h, rotation, points, mask_rle, keyframes, t_start, t_end, "
+    "frame_start, frame_end, char_start, char_end, number, attributes"
+)
+"""Label columns whose values make an item's content (IDs and provenance left out)."""
+
+CHANGED_SQL = """
+CREATE OR REPLACE TABLE changed AS
+WITH now AS (
+    SELECT i.item_id, h.digest FROM items i LEFT JOIN (
+        SELECT item_id, md5(string_agg(md5(CAST(row({cols}) AS VARCHAR)), ',' ORDER BY label_id))
+            AS digest
+        FROM labels GROUP BY item_id) h USING (item_id)
+),
+was AS (
+    SELECT item_id, md5(string_agg(md5(CAST(row({cols}) AS VARCHAR)), ',' ORDER BY label_id))
+        AS digest
+    FROM read_parquet($labels) GROUP BY item_id
+),
+was_items AS (SELECT item_id FROM read_parquet($items))
+SELECT now.item_id FROM now
+LEFT JOIN was_items wi USING (item_id)
+LEFT JOIN was USING (item_id)
+WHERE wi.item_id IS NULL OR now.digest IS DISTINCT FROM was.digest
+"""
+
+
+def latest_release(releases: Path) -> Path | None:
+    """The release folder with the highest version that holds items and labels, or None."""
+    if not releases.is_dir():
+        return None
+    found = [
+        p
+        for p in releases.iterdir()
+        if p.is_dir() and (p / "items.parquet").is_file() and (p / "labels.parquet").is_file()
+    ]
+    return max(found, key=_version_key) if found else None
+
+
+def build_changed(con: duckdb.DuckDBPyConnection, releases: Path) -> Path | None:
+    """Table ``changed(item_id)``: items absent from the latest release or whose labels differ
+    from it (compared by a digest of their content). Without a release, no item is changed.
+    Returns the release compared against."""
+    release = latest_release(releases)
+    if release is None:
+        con.execute("CREATE OR REPLACE TABLE changed (item_id VARCHAR)")
+        return None
+    con.execute(
+        CHANGED_SQL.format(cols=LABEL_CONTENT),
+        {"labels": str(release / "labels.parquet"), "items": str(release / "items.parquet")},
+    )
+    return release
+
+
+def _version_key(path: Path) -> tuple[tuple[int, int | str], ...]:
+    parts = re.split(r"[.\-+]", path.name.lstrip("v"))
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)

@@ -1,0 +1,192 @@
+"""Disagreement between two passes over one item, from the ``matches`` of :mod:`.match`.
+
+Table ``units`` has one row per matched label pair and one per label matched on one side only,
+for every pair of passes (``pairs``):
+
+- **presence**: a label matched on one side only (share of all units);
+- **class**: matched, classes differ (share of matched units);
+- **text**: matched, both or one side carry text and the normalised texts differ (lower case,
+  Unicode NFC, whitespace collapsed); ``text_sim`` is 1 - Levenshtein distance / longer length;
+- **schema**: exactly one side breaks the row contract (table ``invalid(label_id)``).
+
+Table ``link_units`` has one row per link (``origin`` human or model; links a rule derived are
+left out) whose two ends are both matched in the other pass; it is a disagreement when the
+other pass has no link of the same relation between the matched ends.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+NORM = "lower(trim(regexp_replace(nfc_normalize({0}), '\\s+', ' ', 'g')))"
+
+UNITS_SQL = """
+CREATE OR REPLACE TABLE units AS
+WITH lm AS (
+    SELECT l.*, coalesce(a.modality, 'none') AS modality, v.label_id IS NOT NULL AS bad
+    FROM lab l LEFT JOIN assets a ON a.asset_id = l.asset_id
+    LEFT JOIN invalid v ON v.label_id = l.label_id
+),
+matched AS (
+    SELECT p.item_id, p.a1, p.a2, p.pair_type, p.pair_name, x1.modality, m.kind,
+        m.l1, m.l2, 'matched' AS status,
+        x1.class IS DISTINCT FROM x2.class AS class_diff,
+        CASE WHEN x1.text IS NULL AND x2.text IS NULL THEN NULL
+             ELSE {n1} IS DISTINCT FROM {n2} END AS text_diff,
+        CASE WHEN x1.text IS NULL AND x2.text IS NULL THEN NULL
+             WHEN x1.text IS NULL OR x2.text IS NULL THEN 0.0
+             ELSE 1.0 - levenshtein({n1}, {n2})
+                 / greatest(length({n1}), length({n2}), 1) END AS text_sim,
+        x1.bad <> x2.bad AS schema_diff
+    FROM matches m JOIN pairs p ON p.a1 = m.a1 AND p.a2 = m.a2
+    JOIN lm x1 ON x1.label_id = m.l1 JOIN lm x2 ON x2.label_id = m.l2
+),
+one AS (
+    SELECT p.item_id, p.a1, p.a2, p.pair_type, p.pair_name, x.modality, x.kind,
+        CASE WHEN x.annotation_id = p.a1 THEN x.label_id END AS l1,
+        CASE WHEN x.annotation_id = p.a2 THEN x.label_id END AS l2,
+        CASE WHEN x.annotation_id = p.a1 THEN 'only_1' ELSE 'only_2' END AS status,
+        NULL::BOOLEAN AS class_diff, NULL::BOOLEAN AS text_diff, NULL::DOUBLE AS text_sim,
+        x.bad AS schema_diff
+    FROM pairs p JOIN lm x ON x.annotation_id IN (p.a1, p.a2)
+    WHERE NOT EXISTS (
+        SELECT 1 FROM matches m WHERE m.a1 = p.a1 AND m.a2 = p.a2
+          AND (m.l1 = x.label_id OR m.l2 = x.label_id))
+)
+SELECT * FROM matched UNION ALL SELECT * FROM one
+"""
+
+LINK_UNITS_SQL = """
+CREATE OR REPLACE TABLE link_units AS
+WITH lk AS (
+    SELECT annotation_id, from_label_id AS f, to_label_id AS t, relation
+    FROM links WHERE origin <> 'rule'
+),
+side1 AS (  -- links of pass 1 mapped into pass 2
+    SELECT p.item_id, p.a1, p.a2, p.pair_type, p.pair_name, k.relation,
+        mf.l2 AS f, mt.l2 AS t, k.f AS f0
+    FROM pairs p JOIN lk k ON k.annotation_id = p.a1
+    JOIN matches mf ON mf.a1 = p.a1 AND mf.a2 = p.a2 AND mf.l1 = k.f
+    JOIN matches mt ON mt.a1 = p.a1 AND mt.a2 = p.a2 AND mt.l1 = k.t
+),
+side2 AS (  -- links of pass 2 mapped into pass 1
+    SELECT p.item_id, p.a1, p.a2, p.pair_type, p.pair_name, k.relation,
+        mf.l1 AS f, mt.l1 AS t, k.f AS f0
+    FROM pairs p JOIN lk k ON k.annotation_id = p.a2
+    JOIN matches mf ON mf.a1 = p.a1 AND mf.a2 = p.a2 AND mf.l2 = k.f
+    JOIN matches mt ON mt.a1 = p.a1 AND mt.a2 = p.a2 AND mt.l2 = k.t
+),
+u AS (
+    SELECT s.*, 'side_1' AS side, NOT EXISTS (
+        SELECT 1 FROM lk k WHERE k.annotation_id = s.a2 AND k.f = s.f AND k.t = s.t
+          AND k.relation = s.relation) AS link_diff
+    FROM side1 s
+    UNION ALL
+    SELECT s.*, 'side_2' AS side, NOT EXISTS (
+        SELECT 1 FROM lk k WHERE k.annotation_id = s.a1 AND k.f = s.f AND k.t = s.t
+          AND k.relation = s.relation) AS link_diff
+    FROM side2 s
+)
+-- an agreeing link appears once from each side: count it once
+SELECT u.item_id, u.a1, u.a2, u.pair_type, u.pair_name, coalesce(a.modality, 'none') AS modality,
+    'link' AS kind, u.relation, u.link_diff
+FROM u LEFT JOIN lab l ON l.label_id = u.f0 LEFT JOIN assets a ON a.asset_id = l.asset_id
+WHERE u.side = 'side_1' OR u.link_diff
+"""
+
+FIGURES = """
+    count(*) FILTER (NOT is_link) AS units,
+    count(*) FILTER (status = 'matched') AS matched,
+    count(*) FILTER (status IN ('only_1', 'only_2')) AS presence_n,
+    count(*) FILTER (class_diff) AS class_n,
+    count(*) FILTER (text_diff) AS text_n,
+    count(text_diff) AS text_units,
+    avg(text_sim) AS text_similarity,
+    count(*) FILTER (schema_diff) AS schema_n,
+    count(*) FILTER (is_link) AS link_units,
+    count(*) FILTER (link_diff) AS link_n
+"""
+
+ALL_UNITS = """
+(SELECT item_id, a1, a2, pair_type, pair_name, modality, kind, status, class_diff, text_diff,
+     text_sim, schema_diff, false AS is_link, NULL::BOOLEAN AS link_diff FROM units
+ UNION ALL
+ SELECT item_id, a1, a2, pair_type, pair_name, modality, kind, 'link', NULL, NULL, NULL, NULL,
+     true, link_diff FROM link_units)
+"""
+
+GROUPINGS = {
+    "overall": "'all'",
+    "by_pair_type": "pair_type",
+    "by_pair": "pair_name",
+    "by_modality_kind": "modality || '/' || kind",
+}
+"""Group keys of the disagreement report (fixed SQL text)."""
+
+
+def build_units(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables ``units`` and ``link_units`` (needs ``pairs``, ``lab``, ``matches``, ``invalid``)."""
+    con.execute(UNITS_SQL.format(n1=NORM.format("x1.text"), n2=NORM.format("x2.text")))
+    con.execute(LINK_UNITS_SQL)
+
+
+def rates(row: dict[str, Any]) -> dict[str, Any]:
+    """Counts of one group turned into the reported figures (shares in [0, 1], None when the
+    group has nothing to compare)."""
+
+    def share(n: str, d: str) -> float | None:
+        return round(row[n] / row[d], 6) if row[d] else None
+
+    sim = row["text_similarity"]
+    return {
+        "units": row["units"],
+        "matched": row["matched"],
+        "presence": share("presence_n", "units"),
+        "class": share("class_n", "matched"),
+        "text": share("text_n", "text_units"),
+        "text_similarity": None if sim is None else round(float(sim), 6),
+        "schema": share("schema_n", "units"),
+        "link": share("link_n", "link_units"),
+        "link_units": row["link_units"],
+        "counts": {
+            "presence": row["presence_n"],
+            "class": row["class_n"],
+            "text": row["text_n"],
+            "schema": row["schema_n"],
+            "link": row["link_n"],
+        },
+    }
+
+
+def disagreement(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The disagreement report: overall, per pair type, per annotator pair, per modality/kind."""
+    report: dict[str, Any] = {}
+    for name, key in GROUPINGS.items():
+        result = con.execute(f"SELECT {key} AS g, {FIGURES} FROM {ALL_UNITS} GROUP BY g ORDER BY g")
+        cols = [d[0] for d in result.description]
+        rows = [dict(zip(cols, r, strict=True)) for r in result.fetchall()]
+        groups = {str(r["g"]): rates(r) for r in rows}
+        report[name] = groups.get("all", rates(_empty())) if name == "overall" else groups
+    return report
+
+
+def model_disagreements(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Items where two model passes disagree (presence, class or text), worst first."""
+    result = con.execute(
+        f"""
+        SELECT item_id, pair_name, {FIGURES} FROM {ALL_UNITS}
+        WHERE pair_type = 'model-model' GROUP BY item_id, pair_name
+        HAVING count(*) FILTER (status <> 'matched' AND NOT is_link) > 0
+            OR count(*) FILTER (class_diff OR text_diff OR link_diff) > 0
+        ORDER BY presence_n + class_n + text_n + link_n DESC, item_id, pair_name
+        """
+    )
+    cols = [d[0] for d in result.description]
+    return [dict(zip(cols, r, strict=True)) for r in result.fetchall()]
+
+
+def _empty() -> dict[str, Any]:
+    keys = ("units", "matched", "presence_n", "class_n", "text_n", "text_units", "schema_n")
+    return {k: 0 for k in keys} | {"text_similarity": None, "link_units": 0, "link_n": 0}

@@ -1,0 +1,216 @@
+"""Matching the labels of two passes over one item, per asset and kind.
+
+Candidate pairs and their similarity are computed in DuckDB; only the label of one pass meets
+the labels of the other pass of the same item, asset and kind, so the work grows with the
+labels per item, never with the dataset squared. A candidate whose two labels have no other
+candidate is a match outright (SQL). The rest — groups where one label could match several —
+are fetched fully and solved per group with the Hungarian method
+(:func:`scipy.optimize.linear_sum_assignment`, maximising total similarity), which is optimal
+one-to-one matching where a greedy pass is not.
+
+Similarity per kind (a candidate needs at least its threshold):
+
+- box, ellipse, polygon, polyline, keypoint: IoU of axis-aligned extents (an ellipse by its
+  radii, a polygon or polyline by the bounding box of its points, a keypoint as a 10 px square);
+  boxes on video frames only meet boxes on the same frame.
+- time_span, frame_span, track: temporal IoU of [start, end] (frames count inclusive).
+- span: IoU of the character offsets [char_start, char_end).
+- tag: same control (``attributes.control``); 1 for the same class, 0.5 otherwise, so a tag
+  set to another class is a class disagreement, not two presence disagreements.
+- text, number, datetime: same class (which text it is: caption, transcript) and, where both
+  sides sit on a time or character range, the IoU of those ranges.
+- mask: not matched (counted as ``not_compared``).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from scipy.optimize import linear_sum_assignment
+
+from labelrelease.qa.settings import QASettings
+
+REGION_KINDS = ("box", "ellipse", "polygon", "polyline", "keypoint")
+TEMPORAL_KINDS = ("time_span", "frame_span", "track")
+SLOT_KINDS = ("tag", "text", "number", "datetime")
+COMPARED_KINDS = (*REGION_KINDS, *TEMPORAL_KINDS, "span", *SLOT_KINDS)
+KEYPOINT_SIZE = 10.0
+
+PAIRS_SQL = """
+CREATE OR REPLACE TABLE pairs AS
+WITH a AS (
+    SELECT annotation_id, item_id, origin,
+        CASE WHEN origin = 'human' THEN coalesce(annotator, 'anonymous')
+             ELSE 'model:' || coalesce(model, 'unnamed') END AS who
+    FROM annotations WHERE status <> 'cancelled'
+)
+SELECT a1.item_id, a1.annotation_id AS a1, a2.annotation_id AS a2, a1.who AS who1, a2.who AS who2,
+    CASE WHEN a1.origin = 'human' AND a2.origin = 'human' THEN 'human-human'
+         WHEN a1.origin = 'model' AND a2.origin = 'model' THEN 'model-model'
+         ELSE 'human-model' END AS pair_type,
+    least(a1.who, a2.who) || ' ~ ' || greatest(a1.who, a2.who) AS pair_name
+FROM a a1 JOIN a a2 ON a1.item_id = a2.item_id AND a1.annotation_id < a2.annotation_id
+"""
+
+LAB_SQL = """
+CREATE OR REPLACE TABLE lab AS
+WITH base AS (
+    SELECT l.label_id, l.annotation_id, l.item_id, coalesce(l.asset_id, '') AS asset_id,
+        l.kind, l.class, l.text, l.origin, l.frame_start AS frame,
+        coalesce(json_extract_string(l.attributes, '$.control'), '') AS control,
+        CASE WHEN l.kind IN ('polygon', 'polyline')
+             THEN list_filter(l.points, lambda v, i: i % 2 = 1) END AS px,
+        CASE WHEN l.kind IN ('polygon', 'polyline')
+             THEN list_filter(l.points, lambda v, i: i % 2 = 0) END AS py,
+        l.x, l.y, l.w, l.h, l.t_start, l.t_end, l.frame_start, l.frame_end,
+        l.char_start, l.char_end, l.keyframes
+    FROM labels l
+    WHERE l.kind IN ({kinds})
+)
+SELECT label_id, annotation_id, item_id, asset_id, kind, class, text, origin, control,
+    CASE WHEN kind = 'box' AND (frame_start IS NOT NULL) THEN frame END AS frame,
+    CASE WHEN kind = 'box' THEN x WHEN kind = 'ellipse' THEN x - w
+         WHEN kind = 'keypoint' THEN x - {kp} / 2 ELSE list_min(px) END AS x0,
+    CASE WHEN kind = 'box' THEN y WHEN kind = 'ellipse' THEN y - h
+         WHEN kind = 'keypoint' THEN y - {kp} / 2 ELSE list_min(py) END AS y0,
+    CASE WHEN kind = 'box' THEN x + w WHEN kind = 'ellipse' THEN x + w
+         WHEN kind = 'keypoint' THEN x + {kp} / 2 ELSE list_max(px) END AS x1,
+    CASE WHEN kind = 'box' THEN y + h WHEN kind = 'ellipse' THEN y + h
+         WHEN kind = 'keypoint' THEN y + {kp} / 2 ELSE list_max(py) END AS y1,
+    CASE WHEN kind = 'span' THEN char_start
+         WHEN kind = 'frame_span' THEN frame_start
+         WHEN kind = 'track' THEN coalesce(frame_start, list_min([k.frame FOR k IN keyframes]))
+         WHEN t_start IS NOT NULL THEN t_start
+         ELSE char_start END AS s0,
+    CASE WHEN kind = 'span' THEN char_end
+         WHEN kind = 'frame_span' THEN frame_end + 1
+         WHEN kind = 'track' THEN coalesce(frame_end, list_max([k.frame FOR k IN keyframes])) + 1
+         WHEN t_start IS NOT NULL THEN t_end
+         ELSE char_end END AS s1,
+    CASE WHEN kind IN ('text', 'number', 'datetime') THEN
+        CASE WHEN t_start IS NOT NULL THEN 't' WHEN char_start IS NOT NULL THEN 'c' ELSE '' END
+    END AS pos
+FROM base
+"""
+
+CAND_SQL = """
+CREATE OR REPLACE TABLE cand AS
+WITH j AS (
+    SELECT p.a1, p.a2, l1.asset_id, l1.kind, l1.label_id AS l1, l2.label_id AS l2,
+        l1.class = l2.class AS same_class,
+        CASE
+        WHEN l1.kind IN ({regions}) THEN (
+            greatest(0, least(l1.x1, l2.x1) - greatest(l1.x0, l2.x0))
+            * greatest(0, least(l1.y1, l2.y1) - greatest(l1.y0, l2.y0))
+        ) / nullif(
+            (l1.x1 - l1.x0) * (l1.y1 - l1.y0) + (l2.x1 - l2.x0) * (l2.y1 - l2.y0)
+            - greatest(0, least(l1.x1, l2.x1) - greatest(l1.x0, l2.x0))
+              * greatest(0, least(l1.y1, l2.y1) - greatest(l1.y0, l2.y0)), 0)
+        WHEN l1.kind = 'tag' THEN CASE WHEN l1.class = l2.class THEN 1.0 ELSE 0.5 END
+        WHEN l1.kind IN ({slots}) AND l1.pos = '' THEN 1.0
+        WHEN l1.s0 = l1.s1 AND l2.s0 = l2.s1 THEN CASE WHEN l1.s0 = l2.s0 THEN 1.0 ELSE 0.0 END
+        ELSE greatest(0, least(l1.s1, l2.s1) - greatest(l1.s0, l2.s0))
+            / nullif(greatest(l1.s1, l2.s1) - least(l1.s0, l2.s0), 0)
+        END AS sim
+    FROM pairs p
+    JOIN lab l1 ON l1.annotation_id = p.a1
+    JOIN lab l2 ON l2.annotation_id = p.a2 AND l2.asset_id = l1.asset_id AND l2.kind = l1.kind
+    WHERE (l1.kind <> 'tag' OR l1.control = l2.control)
+      AND (l1.kind NOT IN ({slots}) OR l1.kind = 'tag'
+           OR (l1.class IS NOT DISTINCT FROM l2.class AND l1.pos = l2.pos))
+      AND l1.frame IS NOT DISTINCT FROM l2.frame
+)
+SELECT * FROM j
+WHERE sim >= CASE WHEN kind IN ({regions}) THEN $iou
+                  WHEN kind IN ({temporal}) THEN $tiou
+                  WHEN kind = 'span' THEN $span
+                  WHEN kind IN ('text', 'number', 'datetime') THEN $tiou
+                  ELSE 0.5 END
+  AND sim > 0
+"""
+
+TRIVIAL_SQL = """
+CREATE OR REPLACE TABLE matches AS
+WITH n AS (
+    SELECT *, count(*) OVER (PARTITION BY a1, a2, l1) AS n1,
+        count(*) OVER (PARTITION BY a1, a2, l2) AS n2
+    FROM cand
+)
+SELECT a1, a2, asset_id, kind, l1, l2, sim FROM n WHERE n1 = 1 AND n2 = 1
+"""
+
+CONFLICT_SQL = """
+WITH n AS (
+    SELECT *, count(*) OVER (PARTITION BY a1, a2, l1) AS n1,
+        count(*) OVER (PARTITION BY a1, a2, l2) AS n2
+    FROM cand
+)
+SELECT a1, a2, asset_id, kind, l1, l2, sim FROM n WHERE n1 > 1 OR n2 > 1
+ORDER BY a1, a2, asset_id, kind
+"""
+
+
+def _quoted(names: tuple[str, ...]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def build_matches(con: duckdb.DuckDBPyConnection, settings: QASettings) -> int:
+    """Tables ``pairs`` (two passes over one item), ``lab`` (comparable labels with their
+    extents) and ``matches`` (a1, a2, asset_id, kind, l1, l2, sim: optimal one-to-one).
+    Returns how many groups needed the assignment solver."""
+    con.execute(PAIRS_SQL)
+    con.execute(LAB_SQL.format(kinds=_quoted(COMPARED_KINDS), kp=KEYPOINT_SIZE))
+    con.execute(
+        CAND_SQL.format(
+            regions=_quoted(REGION_KINDS),
+            slots=_quoted(SLOT_KINDS),
+            temporal=_quoted(TEMPORAL_KINDS),
+        ),
+        {
+            "iou": settings.iou_threshold,
+            "tiou": settings.temporal_iou_threshold,
+            "span": settings.span_overlap_threshold,
+        },
+    )
+    con.execute(TRIVIAL_SQL)
+    # Fetch every conflicting candidate before the next query (DuckDB 2.x invalidates an
+    # unfinished result when the connection runs another statement).
+    conflicts = con.sql(CONFLICT_SQL).to_arrow_table()
+    solved, groups = solve_conflicts(conflicts)
+    if solved.num_rows:
+        con.register("solved_matches", solved)
+        con.execute("INSERT INTO matches SELECT * FROM solved_matches")
+        con.unregister("solved_matches")
+    return groups
+
+
+def solve_conflicts(cand: pa.Table) -> tuple[pa.Table, int]:
+    """Optimal one-to-one matches (max total similarity) within each (a1, a2, asset, kind)
+    group of ``cand`` (sorted by those columns)."""
+    names = ["a1", "a2", "asset_id", "kind", "l1", "l2", "sim"]
+    if cand.num_rows == 0:
+        return cand.select(names), 0
+    cols = {n: cand.column(n).to_numpy(zero_copy_only=False) for n in names}
+    key = np.char.add(
+        np.char.add(cols["a1"].astype(str), "\x1f" + cols["a2"].astype(str)),
+        np.char.add(cols["asset_id"].astype(str), "\x1f" + cols["kind"].astype(str)),
+    )
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    ends = np.r_[starts[1:], len(key)]
+    keep: list[np.ndarray] = []
+    for s, e in zip(starts, ends, strict=True):
+        l1 = cols["l1"][s:e]
+        l2 = cols["l2"][s:e]
+        sim = cols["sim"][s:e].astype(float)
+        u1, i1 = np.unique(l1, return_inverse=True)
+        u2, i2 = np.unique(l2, return_inverse=True)
+        matrix = np.zeros((len(u1), len(u2)))
+        matrix[i1, i2] = sim
+        rows, columns = linear_sum_assignment(matrix, maximize=True)
+        chosen = np.zeros((len(u1), len(u2)), dtype=bool)
+        chosen[rows, columns] = True
+        hit = chosen[i1, i2] & (sim > 0)
+        keep.append(np.flatnonzero(hit) + s)
+    index = np.concatenate(keep) if keep else np.array([], dtype=np.int64)
+    return cand.select(names).take(pa.array(index, type=pa.int64())), len(starts)
