@@ -90,16 +90,21 @@ def run_qa(settings: QASettings, *, reviews: Path | None = None) -> QAResult:
 
 def build_invalid(con: duckdb.DuckDBPyConnection, failures: Path, contract: Contract) -> str:
     """Table ``invalid(label_id)``: labels that break the row contract. From check's
-    failures file when present (its ``label_id`` column), else by checking the labels of
-    compared passes against the contract's row rules. Returns which source was used."""
+    failures file when present (its rows of suite ``row_contract`` on table ``labels``: the
+    label id is in ``record_id``), else by checking the labels of compared passes against the
+    contract's row rules. Returns which source was used."""
     if failures.is_file():
         rel = con.read_parquet(str(failures))
-        if "label_id" not in rel.columns:
-            raise QAError(f"{failures}: no `label_id` column; rerun `labelrelease check`")
+        if not {"suite", "table", "record_id"} <= set(rel.columns):
+            raise QAError(
+                f"{failures}: not a failures file of `labelrelease check` (it needs the "
+                "columns suite, table and record_id); rerun `labelrelease check`"
+            )
         rel.create_view("failures_in", replace=True)
         con.execute(
-            "CREATE OR REPLACE TABLE invalid AS "
-            "SELECT DISTINCT label_id FROM failures_in WHERE label_id IS NOT NULL"
+            "CREATE OR REPLACE TABLE invalid AS SELECT DISTINCT record_id AS label_id "
+            "FROM failures_in WHERE suite = 'row_contract' AND \"table\" = 'labels' "
+            "AND record_id IS NOT NULL"
         )
         return str(failures)
     names = ", ".join(f.name if f.name != "class" else '"class"' for f in LABELS)

@@ -233,7 +233,17 @@ def test_schema_validity_from_failures(tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
     failures = tmp_path / "failures.parquet"
-    pq.write_table(pa.table({"label_id": ["b1"]}), failures)
+    # check's failures file: only row-contract failures of labels count as schema validity
+    pq.write_table(
+        pa.table(
+            {
+                "suite": ["row_contract", "cross_modal"],
+                "table": ["labels", "labels"],
+                "record_id": ["b1", "a1"],
+            }
+        ),
+        failures,
+    )
     folder = write_tables(
         tmp_path / "in",
         items=[{"item_id": "it"}],
