@@ -14,6 +14,7 @@ from rich.console import Console
 from labelrelease import __version__
 from labelrelease.cli import formats as formats_cmd
 from labelrelease.cli import pull as pull_cmd
+from labelrelease.cli import release as release_cmd
 from labelrelease.cli.state import STATE
 from labelrelease.errors import LabelReleaseError, exit_code_for
 
@@ -30,6 +31,11 @@ app = typer.Typer(
 )
 app.command(name="pull")(pull_cmd.pull)
 app.command(name="formats")(formats_cmd.formats)
+app.command(name="release")(release_cmd.release)
+app.command(name="show")(release_cmd.show)
+app.command(name="verify")(release_cmd.verify)
+app.command(name="trace")(release_cmd.trace)
+app.command(name="diff")(release_cmd.diff)
 
 
 def _version(value: bool) -> None:

@@ -6,6 +6,11 @@ from labelrelease.release.inputs import Settings, load_settings
 from labelrelease.release.manifest import identity, read_manifest, verify_bundle
 
 __all__ = [
-    "ReleaseResult", "Settings", "identity", "load_settings", "read_manifest", "release",
+    "ReleaseResult",
+    "Settings",
+    "identity",
+    "load_settings",
+    "read_manifest",
+    "release",
     "verify_bundle",
-]  # fmt: skip
+]

@@ -31,7 +31,7 @@ from labelrelease.release.manifest import (
     identity,
     read_manifest,
     verify_bundle,
-)  # fmt: skip
+)
 from labelrelease.release.semver import required_bump
 from labelrelease.release.tables import BUNDLE_SCHEMAS, bundle_views, write_changes, write_tables
 from labelrelease.release.version import check_bump, parse_version
@@ -56,9 +56,13 @@ class ReleaseResult:
 
 
 def release(
-    settings: Settings, version_text: str, *, allow_bump: str | None = None,
-    tag: bool = True, step: Step = lambda _s: None,
-) -> ReleaseResult:  # fmt: skip
+    settings: Settings,
+    version_text: str,
+    *,
+    allow_bump: str | None = None,
+    tag: bool = True,
+    step: Step = lambda _s: None,
+) -> ReleaseResult:
     """Build, verify and publish ``<out>/<version>/``; nothing is visible unless all of it is."""
     version = parse_version(version_text)
     out = settings.path("out")
@@ -83,9 +87,15 @@ def release(
         bundle.mkdir()
         con = db.connect(work / "scratch", settings)
         try:
-            manifest = _build(con, work / "scratch", bundle, settings, inputs,
-                              (str(parent), out / str(parent)) if parent else None,
-                              step)  # fmt: skip
+            manifest = _build(
+                con,
+                work / "scratch",
+                bundle,
+                settings,
+                inputs,
+                (str(parent), out / str(parent)) if parent else None,
+                step,
+            )
         finally:
             con.close()
         manifest["gates"], manifest["overrides"] = gates, overrides
@@ -94,10 +104,14 @@ def release(
         bump = required_bump(manifest, prev)
         manifest["bump"]["given"] = (
             check_bump(parent, version, bump["required"], bump["reasons"], allow_bump)
-            if parent else "first"
-        )  # fmt: skip
-        manifest["bump"].update(required=bump["required"], reasons=bump["reasons"],
-                                override=allow_bump if parent else None)  # fmt: skip
+            if parent
+            else "first"
+        )
+        manifest["bump"].update(
+            required=bump["required"],
+            reasons=bump["reasons"],
+            override=allow_bump if parent else None,
+        )
         date = release_date(settings)
         _finish(bundle, manifest, settings, date)
         step("verify")
@@ -118,9 +132,14 @@ def release(
 
 
 def _build(
-    con: duckdb.DuckDBPyConnection, scratch: Path, bundle: Path, settings: Settings,
-    inputs: Inputs, parent: tuple[str, Path] | None, step: Step,
-) -> dict[str, Any]:  # fmt: skip
+    con: duckdb.DuckDBPyConnection,
+    scratch: Path,
+    bundle: Path,
+    settings: Settings,
+    inputs: Inputs,
+    parent: tuple[str, Path] | None,
+    step: Step,
+) -> dict[str, Any]:
     db.table_views(con, scratch, "new", inputs.tables)
     db.cause_views(con, scratch, inputs.optional)
     if parent:
@@ -135,12 +154,15 @@ def _build(
         for t in db.VIEW_FILES:
             con.execute(f"CREATE TEMP VIEW n_{t} AS SELECT * FROM b_{t}")
             con.execute(f"CREATE TEMP VIEW o_{t} AS SELECT * FROM old_{t}")
-        run_diff(con, COMPARED, float(settings["geometry_tolerance"]),
-                 float(settings["time_tolerance"]))  # fmt: skip
+        run_diff(
+            con, COMPARED, float(settings["geometry_tolerance"]), float(settings["time_tolerance"])
+        )
     else:
-        con.execute("CREATE TEMP TABLE diff (entity VARCHAR, record_id VARCHAR, item_id VARCHAR, "
-                    "change VARCHAR, field VARCHAR, class VARCHAR, old VARCHAR, new VARCHAR, "
-                    "cause VARCHAR)")  # fmt: skip
+        con.execute(
+            "CREATE TEMP TABLE diff (entity VARCHAR, record_id VARCHAR, item_id VARCHAR, "
+            "change VARCHAR, field VARCHAR, class VARCHAR, old VARCHAR, new VARCHAR, "
+            "cause VARCHAR)"
+        )
     rows["changes.parquet"] = write_changes(con, bundle)
     summary = changelog.summarize(con, parent is not None)
     relabel = _relabel_counts(con)
@@ -156,21 +178,30 @@ def _build(
     if parent is None:
         notes.append("first release: no parent, changes.parquet is empty")
     return {
-        "format": BUNDLE_FORMAT, "schema_version": SCHEMA_VERSION,
+        "format": BUNDLE_FORMAT,
+        "schema_version": SCHEMA_VERSION,
         "tool": {"name": "labelrelease", "version": __version__},
         "parent": {"version": parent[0], "manifest_sha256": identity(parent[1])}
-        if parent else None,
+        if parent
+        else None,
         "guideline_version": _guideline(inputs, guideline),
         "taxonomy": classes,
-        "migrations": migrations, "relabel": relabel, "summary": summary,
-        "inputs": _input_hashes(settings, inputs), "absent": sorted(inputs.absent),
-        "notes": notes, "bump": {}, "parquet_writer": WRITER_OPTIONS,
+        "migrations": migrations,
+        "relabel": relabel,
+        "summary": summary,
+        "inputs": _input_hashes(settings, inputs),
+        "absent": sorted(inputs.absent),
+        "notes": notes,
+        "bump": {},
+        "parquet_writer": WRITER_OPTIONS,
         "splits": {"ratios": settings["split_ratios"], "group_key": settings["split_group_key"]},
-        "diff_tolerance": {"geometry_px": float(settings["geometry_tolerance"]),
-                           "time_s": float(settings["time_tolerance"])},
+        "diff_tolerance": {
+            "geometry_px": float(settings["geometry_tolerance"]),
+            "time_s": float(settings["time_tolerance"]),
+        },
         "relabel_policy": "labels.relabel_policy: review or relabel flags a label that needs "
         "human work; labels with policy filter are left out (see filtered_labels in migrate)",
-    }  # fmt: skip
+    }
 
 
 def _finish(bundle: Path, manifest: dict[str, Any], settings: Settings, date: str) -> None:
@@ -178,10 +209,16 @@ def _finish(bundle: Path, manifest: dict[str, Any], settings: Settings, date: st
     tables = {**BUNDLE_SCHEMAS}
     files = file_entries(bundle)
     name = str(settings["name"] or "dataset")
-    doc = croissant(name, manifest["version"], f"{name} {manifest['version']}: a labelrelease "
-                    "bundle (canonical multimodal annotation tables)", tables, files,
-                    str(settings["license"] or "unspecified"),
-                    str(settings["url"] or "https://example.org/dataset"))  # fmt: skip
+    doc = croissant(
+        name,
+        manifest["version"],
+        f"{name} {manifest['version']}: a labelrelease "
+        "bundle (canonical multimodal annotation tables)",
+        tables,
+        files,
+        str(settings["license"] or "unspecified"),
+        str(settings["url"] or "https://example.org/dataset"),
+    )
     write_json(bundle / "croissant.json", doc)
     rows = {name: entry.get("rows") for name, entry in files.items()}
     manifest["files"] = {n: {"rows": r} for n, r in rows.items()}
@@ -201,8 +238,9 @@ def _relabel_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def _migrations(con: duckdb.DuckDBPyConnection, inputs: Inputs) -> list[dict[str, Any]]:
     """The migrations of migrate.json, in order, with the fields each changed."""
     data = inputs.migrate_json or {}
-    chain = next((data[k] for k in ("chain", "migrations", "applied")
-                  if isinstance(data.get(k), list)), [])  # fmt: skip
+    chain: list[Any] = next(
+        (data[k] for k in ("chain", "migrations", "applied") if isinstance(data.get(k), list)), []
+    )
     fields: dict[str, list[str]] = {}
     if {"cause", "field"} <= db.columns(con, "mig_changes"):
         for cause, names in con.execute(
@@ -216,9 +254,14 @@ def _migrations(con: duckdb.DuckDBPyConnection, inputs: Inputs) -> list[dict[str
             continue
         mig_id = str(entry["id"])
         declared = entry.get("fields") or entry.get("affects") or []
-        found.append({"id": mig_id, "checksum": entry.get("checksum"),
-                      "guideline_version": entry.get("guideline_version"),
-                      "fields": sorted({*map(str, declared), *fields.get(mig_id, [])})})  # fmt: skip
+        found.append(
+            {
+                "id": mig_id,
+                "checksum": entry.get("checksum"),
+                "guideline_version": entry.get("guideline_version"),
+                "fields": sorted({*map(str, declared), *fields.get(mig_id, [])}),
+            }
+        )
     return found
 
 
@@ -244,14 +287,19 @@ def _input_hashes(settings: Settings, inputs: Inputs) -> dict[str, Any]:
     hashes: dict[str, Any] = {}
     raw = settings.path("raw")
     if raw.is_dir():
-        hashes["raw"] = {p.relative_to(root).as_posix() if p.is_relative_to(root) else
-                         p.relative_to(raw).as_posix(): sha256_file(p)
-                         for p in sorted(raw.rglob("*")) if p.is_file()}  # fmt: skip
+        hashes["raw"] = {
+            p.relative_to(root).as_posix()
+            if p.is_relative_to(root)
+            else p.relative_to(raw).as_posix(): sha256_file(p)
+            for p in sorted(raw.rglob("*"))
+            if p.is_file()
+        }
     for rel in ("params.yaml", "pipelines/sources.yaml", "pipelines/contract.yaml"):
         if (root / rel).is_file():
             hashes[rel] = sha256_file(root / rel)
-    hashes["migrated"] = {p.name: sha256_file(p) for p in sorted(inputs.migrated.glob("*"))
-                          if p.is_file()}  # fmt: skip
+    hashes["migrated"] = {
+        p.name: sha256_file(p) for p in sorted(inputs.migrated.glob("*")) if p.is_file()
+    }
     return hashes
 
 
@@ -278,14 +326,20 @@ def _tag(root: Path, result: ReleaseResult) -> str:
     git = shutil.which("git")
     if git is None:
         return "not tagged: git is not installed"
-    inside = subprocess.run([git, "rev-parse", "--is-inside-work-tree"], cwd=root,
-                            capture_output=True, text=True, check=False)  # fmt: skip
+    inside = subprocess.run(  # noqa: S603 - git, fixed arguments
+        [git, "rev-parse", "--is-inside-work-tree"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if inside.returncode != 0:
         return f"not tagged ({name}): not a git repository"
     message = f"dataset {result.version}\n\nmanifest sha256 {result.identity}"
     for args in (["tag", "-a", name, "-m", message], ["tag", name]):
-        done = subprocess.run([git, *args], cwd=root, capture_output=True, text=True,
-                              check=False)  # fmt: skip
+        done = subprocess.run(  # noqa: S603 - git, fixed arguments
+            [git, *args], cwd=root, capture_output=True, text=True, check=False
+        )
         if done.returncode == 0:
             return f"tagged {name}"
         if "already exists" in done.stderr:

@@ -25,22 +25,31 @@ def summarize(con: Any, has_diff: bool) -> dict[str, Any]:
         "SELECT entity, change, count(DISTINCT record_id) FROM diff GROUP BY ALL ORDER BY ALL"
     ).fetchall():
         changes.setdefault(entity, {})[change] = int(n)
-    fields = {str(f): int(n) for f, n in con.execute(
-        "SELECT field, count(*) FROM diff WHERE field IS NOT NULL GROUP BY ALL ORDER BY ALL"
-    ).fetchall()}  # fmt: skip
+    fields = {
+        str(f): int(n)
+        for f, n in con.execute(
+            "SELECT field, count(*) FROM diff WHERE field IS NOT NULL GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+    }
     classes: dict[str, dict[str, int]] = {}
     for cls, change, n in con.execute(
         "SELECT coalesce(class, '(none)'), change, count(DISTINCT record_id) FROM diff "
         "WHERE entity = 'label' GROUP BY ALL ORDER BY ALL"
     ).fetchall():
         classes.setdefault(str(cls), {})[str(change)] = int(n)
-    causes = {str(c): int(n) for c, n in con.execute(
-        "SELECT cause, count(DISTINCT (entity, record_id)) FROM diff GROUP BY ALL ORDER BY ALL"
-    ).fetchall()}  # fmt: skip
-    by_migration = {str(c): int(n) for c, n in con.execute(
-        "SELECT cause, count(DISTINCT record_id) FROM diff WHERE change = 'class_changed' "
-        "AND cause NOT IN ('source', 'relabel') GROUP BY ALL ORDER BY ALL"
-    ).fetchall()}  # fmt: skip
+    causes = {
+        str(c): int(n)
+        for c, n in con.execute(
+            "SELECT cause, count(DISTINCT (entity, record_id)) FROM diff GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+    }
+    by_migration = {
+        str(c): int(n)
+        for c, n in con.execute(
+            "SELECT cause, count(DISTINCT record_id) FROM diff WHERE change = 'class_changed' "
+            "AND cause NOT IN ('source', 'relabel') GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+    }
     return {
         "changes": changes,
         "fields": fields,
@@ -55,9 +64,11 @@ def entry(manifest: dict[str, Any], date: str) -> str:
     lines = [f"## {manifest['version']} — {date}", ""]
     parent = manifest.get("parent")
     if parent:
-        lines.append(f"Parent release: {parent['version']}. Bump: {manifest['bump']['given']} "
-                     f"(the change needs {manifest['bump']['required']}: "
-                     f"{'; '.join(manifest['bump']['reasons'])}).")  # fmt: skip
+        lines.append(
+            f"Parent release: {parent['version']}. Bump: {manifest['bump']['given']} "
+            f"(the change needs {manifest['bump']['required']}: "
+            f"{'; '.join(manifest['bump']['reasons'])})."
+        )
     else:
         lines.append("Parent release: none (first release).")
     if manifest["bump"].get("override"):
@@ -76,8 +87,9 @@ def entry(manifest: dict[str, Any], date: str) -> str:
         shown = ", ".join(f"{kind} {n}" for kind, n in counts.items())
         lines.append(f"- {entity}s: {shown}")
     if summary["fields"]:
-        lines.append("- changed fields: " + ", ".join(f"{f} {n}" for f, n in
-                                                      summary["fields"].items()))  # fmt: skip
+        lines.append(
+            "- changed fields: " + ", ".join(f"{f} {n}" for f, n in summary["fields"].items())
+        )
     if summary["causes"]:
         lines.append("- causes: " + ", ".join(f"{c} {n}" for c, n in summary["causes"].items()))
     if summary["classes"]:
@@ -92,11 +104,15 @@ def entry(manifest: dict[str, Any], date: str) -> str:
         lines.append(f"- {mig['id']} (guideline {mig.get('guideline_version') or '?'}): {fields}")
     relabel = manifest["relabel"]
     lines += ["", "### Human work", ""]
-    lines.append(f"- labels to relabel: {relabel['relabel']}, to review: {relabel['review']}, "
-                 f"filtered out: {relabel['filter']}")  # fmt: skip
+    lines.append(
+        f"- labels to relabel: {relabel['relabel']}, to review: {relabel['review']}, "
+        f"filtered out: {relabel['filter']}"
+    )
     if relabel["relabel"] or relabel["filter"]:
-        lines.append("- older releases hold labels that this guideline relabels or filters: "
-                     "retrain on this release, not an older one")  # fmt: skip
+        lines.append(
+            "- older releases hold labels that this guideline relabels or filters: "
+            "retrain on this release, not an older one"
+        )
     lines += ["", "### Gates", ""]
     if not manifest["gates"]:
         lines.append("- no gates run (no check or QA report)")

@@ -59,9 +59,14 @@ def _data_type(t: pa.DataType) -> str | None:
 
 
 def croissant(
-    name: str, version: str, description: str, tables: dict[str, pa.Schema],
-    files: dict[str, dict[str, Any]], license_: str, url: str,
-) -> dict[str, Any]:  # fmt: skip
+    name: str,
+    version: str,
+    description: str,
+    tables: dict[str, pa.Schema],
+    files: dict[str, dict[str, Any]],
+    license_: str,
+    url: str,
+) -> dict[str, Any]:
     """The Croissant document: one FileObject per Parquet table (with its sha256) and one
     RecordSet per table whose fields are its scalar columns, typed."""
     distribution = []
@@ -70,24 +75,40 @@ def croissant(
         file = f"{table}.parquet"
         if file not in files:
             continue
-        distribution.append({
-            "@type": "cr:FileObject", "@id": file, "name": file, "contentUrl": file,
-            "encodingFormat": "application/x-parquet", "sha256": files[file]["sha256"],
-            "contentSize": f"{files[file]['size']} B",
-        })  # fmt: skip
+        distribution.append(
+            {
+                "@type": "cr:FileObject",
+                "@id": file,
+                "name": file,
+                "contentUrl": file,
+                "encodingFormat": "application/x-parquet",
+                "sha256": files[file]["sha256"],
+                "contentSize": f"{files[file]['size']} B",
+            }
+        )
         fields = []
         for col in schema:
             dtype = _data_type(col.type)
             if dtype is None:
                 continue
-            fields.append({
-                "@type": "cr:Field", "@id": f"{table}/{col.name}", "name": col.name,
-                "dataType": dtype,
-                "source": {"fileObject": {"@id": file}, "extract": {"column": col.name}},
-            })  # fmt: skip
-        record_sets.append({"@type": "cr:RecordSet", "@id": table, "name": table,
-                            "key": {"@id": f"{table}/{schema.field(0).name}"},
-                            "field": fields})  # fmt: skip
+            fields.append(
+                {
+                    "@type": "cr:Field",
+                    "@id": f"{table}/{col.name}",
+                    "name": col.name,
+                    "dataType": dtype,
+                    "source": {"fileObject": {"@id": file}, "extract": {"column": col.name}},
+                }
+            )
+        record_sets.append(
+            {
+                "@type": "cr:RecordSet",
+                "@id": table,
+                "name": table,
+                "key": {"@id": f"{table}/{schema.field(0).name}"},
+                "field": fields,
+            }
+        )
     return {
         "@context": CONTEXT,
         "@type": "sc:Dataset",

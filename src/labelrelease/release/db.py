@@ -25,8 +25,9 @@ _SIDES = ("new", "old")
 def connect(scratch: Path, settings: Any) -> duckdb.DuckDBPyConnection:
     """A file-backed connection in ``scratch`` with the release's memory and thread limits."""
     scratch.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(scratch / "release.duckdb"),
-                         config={"threads": int(settings["duckdb_threads"])})  # fmt: skip
+    con = duckdb.connect(
+        str(scratch / "release.duckdb"), config={"threads": int(settings["duckdb_threads"])}
+    )
     con.execute("SET memory_limit = ?", [str(settings["duckdb_memory_limit"])])
     temp = settings["duckdb_temp_directory"] or str(scratch / "duckdb-tmp")
     con.execute("SET temp_directory = ?", [str(temp)])
@@ -54,8 +55,9 @@ _VIEW_SQL = {
 }
 
 
-def table_views(con: duckdb.DuckDBPyConnection, scratch: Path, side: str,
-                files: dict[str, Path]) -> None:  # fmt: skip
+def table_views(
+    con: duckdb.DuckDBPyConnection, scratch: Path, side: str, files: dict[str, Path]
+) -> None:
     """Views ``<side>_<table>`` over the five tables in ``files``."""
     for table, path in files.items():
         link(scratch, side, VIEW_FILES[table], path)
@@ -70,8 +72,11 @@ _OPTIONAL_SQL = {
     "mig_filtered": "CREATE OR REPLACE TEMP VIEW mig_filtered AS "
     "SELECT * FROM read_parquet('extra/filtered_labels.parquet')",
 }
-_OPTIONAL_FILES = {"mig_changes": "changes", "relabel": "relabel",
-                   "mig_filtered": "filtered_labels"}  # fmt: skip
+_OPTIONAL_FILES = {
+    "mig_changes": "changes",
+    "relabel": "relabel",
+    "mig_filtered": "filtered_labels",
+}
 
 
 def columns(con: duckdb.DuckDBPyConnection, view: str) -> set[str]:
@@ -114,9 +119,9 @@ def cause_views(con: duckdb.DuckDBPyConnection, scratch: Path, optional: dict[st
     filtered = []
     if "mig_filtered" in present:
         cols = columns(con, "mig_filtered")
-        mig = next((c for c in ("migration_id", "cause", "migration") if c in cols), None)
-        if "label_id" in cols and mig:
-            filtered.append(f'SELECT label_id, "{mig}"::VARCHAR AS cause FROM mig_filtered')
+        found = next((c for c in ("migration_id", "cause", "migration") if c in cols), None)
+        if "label_id" in cols and found:
+            filtered.append(f'SELECT label_id, "{found}"::VARCHAR AS cause FROM mig_filtered')
     filtered.append(
         "SELECT label_id, migration_id AS cause FROM policy "
         "WHERE policy = 'filter' AND migration_id IS NOT NULL"

@@ -1,6 +1,7 @@
 """The typed diff of two releases, in DuckDB (DESIGN §8).
 
-Reads the views ``o_*`` (the parent) and ``n_*`` (the new release) (items, annotations, labels, links) and, when present,
+Reads the views ``o_*`` (the parent) and ``n_*`` (the new release) of items, annotations,
+labels and links and, when present,
 ``mig_changes`` (migrate's changed cells), ``mig_filtered`` (labels a migration filtered) and
 ``relabel`` (the relabel queue), and fills the temp table ``diff`` with one row per changed
 field: ``entity`` (item, label, link), ``record_id``, ``item_id``, ``change``, ``field``,
@@ -32,14 +33,14 @@ FIELD_KINDS: dict[str, str] = {
     **{
         f: "geometry_moved"
         for f in ("x", "y", "w", "h", "rotation", "points", "mask_rle", "mask_format", "keyframes")
-    },  # fmt: skip
+    },
     **{f: "time_shifted" for f in ("t_start", "t_end", "frame_start", "frame_end")},
     **{f: "span_shifted" for f in ("char_start", "char_end")},
     "text": "text_edited",
     **{
         f: "attribute_changed"
         for f in ("kind", "number", "score", "origin", "attributes", "asset_id")
-    },  # fmt: skip
+    },
     "relabel_policy": "status_changed",
 }
 """Which kind of change a changed label column is."""
@@ -63,19 +64,23 @@ CHANGES = pa.schema(
 """Schema of ``changes.parquet`` in a bundle."""
 
 
+def _q(field: str) -> str:
+    """A compared column, quoted (``relabel_policy`` is a bundle column, not a canonical one)."""
+    return '"relabel_policy"' if field == "relabel_policy" else ident(field)
+
+
 def _differs(field: str) -> str:
-    col = ident(field)
+    col = _q(field)
     if field in GEOMETRY_TOLERANT or field in TIME_TOLERANT:
         tol = "$geo_tol" if field in GEOMETRY_TOLERANT else "$time_tol"
-        return (f"((o.{col} IS NULL) <> (n.{col} IS NULL) "
-                f"OR abs(o.{col} - n.{col}) > {tol})")  # fmt: skip
+        return f"((o.{col} IS NULL) <> (n.{col} IS NULL) OR abs(o.{col} - n.{col}) > {tol})"
     return f"(o.{col} IS DISTINCT FROM n.{col})"
 
 
 def _label_sql(fields: list[str]) -> list[str]:
     """Statements that fill ``diff`` from the label tables."""
     any_diff = " OR ".join(_differs(f) for f in fields)
-    pairs = ", ".join(f"o.{ident(f)} AS {_o(f)}, n.{ident(f)} AS {_n(f)}" for f in fields)
+    pairs = ", ".join(f"o.{_q(f)} AS {_o(f)}, n.{_q(f)} AS {_n(f)}" for f in fields)
     per_field = [
         f"SELECT 'label', label_id, item_id, '{FIELD_KINDS[f]}', '{f}', class, "
         f"to_json({_o(f)})::VARCHAR, to_json({_n(f)})::VARCHAR, old_policy "
@@ -106,11 +111,11 @@ def _label_sql(fields: list[str]) -> list[str]:
 
 
 def _o(field: str) -> str:
-    return ident(field)[:-1] + '__old"'
+    return _q(field)[:-1] + '__old"'
 
 
 def _n(field: str) -> str:
-    return ident(field)[:-1] + '__new"'
+    return _q(field)[:-1] + '__new"'
 
 
 def _differs_pair(field: str) -> str:

@@ -73,7 +73,7 @@ def copy_table(path: Path, out: Path, schema: pa.Schema | None = None) -> int:
         table = table.select(schema.names).cast(schema)
     with pq.ParquetWriter(out, table.schema, **WRITER_OPTIONS) as writer:
         writer.write_table(table, row_group_size=ROW_GROUP)
-    return table.num_rows
+    return int(table.num_rows)
 
 
 def write_json(path: Path, value: Any) -> None:

@@ -136,8 +136,10 @@ def find_inputs(settings: Settings) -> Inputs:
     for name in CANONICAL:
         path = migrated / f"{name}.parquet"
         if not path.exists():
-            raise InputError(f"{name}.parquet is missing; rerun the stage that writes it",
-                             path=str(settings["in"]))  # fmt: skip
+            raise InputError(
+                f"{name}.parquet is missing; rerun the stage that writes it",
+                path=str(settings["in"]),
+            )
         tables[name] = path
     inputs = Inputs(migrated, tables, {}, None, None, None, None)
     for name in OPTIONAL_MIGRATE:
@@ -172,8 +174,9 @@ def _read_json(path: Path, inputs: Inputs, shown: str) -> dict[str, Any] | None:
     try:
         value = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise InputError(f"not valid JSON ({e}); rerun the stage that writes it",
-                         path=shown) from None  # fmt: skip
+        raise InputError(
+            f"not valid JSON ({e}); rerun the stage that writes it", path=shown
+        ) from None
     if not isinstance(value, dict):
         raise InputError("must be a JSON object; rerun the stage that writes it", path=shown)
     return value
@@ -197,8 +200,15 @@ def gate_results(report: dict[str, Any] | None, stage: str) -> list[dict[str, An
         passed = gate.get("passed")
         if passed is None:
             passed = status not in ("fail", "failed", "error")
-        gates.append({"stage": stage, "figure": figure, "passed": bool(passed),
-                      "value": gate.get("value"), "threshold": gate.get("threshold")})  # fmt: skip
+        gates.append(
+            {
+                "stage": stage,
+                "figure": figure,
+                "passed": bool(passed),
+                "value": gate.get("value"),
+                "threshold": gate.get("threshold"),
+            }
+        )
     return sorted(gates, key=lambda g: (g["stage"], g["figure"]))
 
 
@@ -218,8 +228,10 @@ def run_gates(inputs: Inputs) -> tuple[list[dict[str, Any]], list[dict[str, str]
     covered = {o["figure"] for o in allowed}
     failed = [g for g in gates if not g["passed"] and g["figure"] not in covered]
     if failed:
-        shown = ", ".join(f"{g['stage']}:{g['figure']} = {g['value']} (threshold "
-                          f"{g['threshold']})" for g in failed)  # fmt: skip
+        shown = ", ".join(
+            f"{g['stage']}:{g['figure']} = {g['value']} (threshold {g['threshold']})"
+            for g in failed
+        )
         raise GateFailedError(
             f"gate(s) failed: {shown}; fix the data and rerun check/qa, or override a gate "
             "with a reason (`labelrelease check --allow FIGURE --reason TEXT`)"

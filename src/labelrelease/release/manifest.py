@@ -68,8 +68,9 @@ def verify_bundle(bundle: Path) -> dict[str, Any]:
             problems.append(f"{rel}: size {size}, manifest says {want.get('size')}")
         digest = sha256_file(path)
         if digest != want.get("sha256"):
-            problems.append(f"{rel}: sha256 {digest[:12]}…, manifest says "
-                            f"{str(want.get('sha256'))[:12]}…")  # fmt: skip
+            problems.append(
+                f"{rel}: sha256 {digest[:12]}…, manifest says {str(want.get('sha256'))[:12]}…"
+            )
         elif "rows" in want and parquet_rows(path) != want["rows"]:
             problems.append(f"{rel}: {parquet_rows(path)} rows, manifest says {want['rows']}")
     for path in sorted(p for p in bundle.rglob("*") if p.is_file()):

@@ -15,8 +15,7 @@ def required_bump(manifest: dict[str, Any], parent: dict[str, Any] | None) -> di
     major: list[str] = []
     minor: list[str] = []
     if parent.get("schema_version") != manifest["schema_version"]:
-        major.append(f"bundle schema {parent.get('schema_version')} → "
-                     f"{manifest['schema_version']}")  # fmt: skip
+        major.append(f"bundle schema {parent.get('schema_version')} → {manifest['schema_version']}")
     old, new = parent.get("taxonomy"), manifest.get("taxonomy")
     if old is not None and new is not None:
         lost = sorted(set(old) - set(new))

@@ -61,8 +61,11 @@ def _items_view(con: duckdb.DuckDBPyConnection, split: dict[str, Any], has_paren
         bounds.append(acc)
     cases = " ".join(f"WHEN u < $b{i} THEN $s{i}" for i in range(len(bounds)))
     rule = f"CASE {cases} ELSE $s{len(bounds)} END" if bounds else f"$s{len(bounds)}"
-    key = "coalesce(json_extract_string(t.attributes, $group), t.item_id)" if split["group"] \
-        else "t.item_id"  # fmt: skip
+    key = (
+        "coalesce(json_extract_string(t.attributes, $group), t.item_id)"
+        if split["group"]
+        else "t.item_id"
+    )
     parent_join = "LEFT JOIN old_items o ON o.item_id = t.item_id" if has_parent else ""
     parent = "o.split" if has_parent else "NULL::VARCHAR"
     sql = (
@@ -84,8 +87,9 @@ def write_tables(con: duckdb.DuckDBPyConnection, bundle: Path) -> dict[str, int]
     rows = {}
     for table in ("items", "assets", "annotations", "labels", "links"):
         schema = BUNDLE_SCHEMAS[table]
-        cols = ", ".join(ident(f.name) if f.name != POLICY_COLUMN else POLICY_COLUMN
-                         for f in schema)  # fmt: skip
+        cols = ", ".join(
+            ident(f.name) if f.name != POLICY_COLUMN else POLICY_COLUMN for f in schema
+        )
         key = ident(schema.field(0).name)
         sql = f"SELECT {cols} FROM b_{table} ORDER BY {key}"
         rows[f"{table}.parquet"] = write_query(con, sql, None, schema, bundle / f"{table}.parquet")
