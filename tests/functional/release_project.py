@@ -8,7 +8,6 @@ from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
-
 from benchmarks.canonical import generate
 
 PARAMS = """release:
