@@ -58,7 +58,8 @@ def test_bundle_loads_without_datasets(bundle: Path) -> None:
 def test_killed_release_leaves_no_partial_bundle(tmp_path: Path, point: str) -> None:
     root = make_project(tmp_path / "p", labels=400)
     env = {**os.environ, PAUSE_ENV: point}
-    proc = subprocess.Popen([sys.executable, "-m", "labelrelease", "release"], cwd=root,
+    cmd = [sys.executable, "-m", "labelrelease", "release"]
+    proc = subprocess.Popen(cmd, cwd=root,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     data = root / "data"
     deadline = time.monotonic() + 60
