@@ -59,8 +59,9 @@ def test_killed_release_leaves_no_partial_bundle(tmp_path: Path, point: str) -> 
     root = make_project(tmp_path / "p", labels=400)
     env = {**os.environ, PAUSE_ENV: point}
     cmd = [sys.executable, "-m", "labelrelease", "release"]
-    proc = subprocess.Popen(cmd, cwd=root,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     data = root / "data"
     deadline = time.monotonic() + 60
     while not any(data.glob(".release-build-*/1.0.0/labels.parquet")):
