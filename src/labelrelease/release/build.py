@@ -223,7 +223,7 @@ def _finish(bundle: Path, manifest: dict[str, Any], settings: Settings, date: st
     rows = {name: entry.get("rows") for name, entry in files.items()}
     manifest["files"] = {n: {"rows": r} for n, r in rows.items()}
     (bundle / changelog.ENTRY).write_text(changelog.entry(manifest, date), encoding="utf-8")
-    manifest["files"] = file_entries(bundle)
+    manifest["files"] = file_entries(bundle, known=files)
     write_json(bundle / MANIFEST, manifest)
 
 

@@ -16,12 +16,18 @@ SCHEMA_VERSION = 1
 """Version of the bundle layout and table schemas; a change is a major release."""
 
 
-def file_entries(bundle: Path) -> dict[str, dict[str, Any]]:
-    """Every file of ``bundle`` except the manifest: sha256, size, rows (Parquet)."""
+def file_entries(
+    bundle: Path, known: dict[str, dict[str, Any]] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Every file of ``bundle`` except the manifest: sha256, size, rows (Parquet). Entries in
+    ``known`` (hashed earlier in this build) are reused, not re-hashed."""
     entries: dict[str, dict[str, Any]] = {}
     for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
         rel = path.relative_to(bundle).as_posix()
         if rel == MANIFEST:
+            continue
+        if known and rel in known and known[rel]["size"] == path.stat().st_size:
+            entries[rel] = known[rel]
             continue
         entry: dict[str, Any] = {"sha256": sha256_file(path), "size": path.stat().st_size}
         if path.suffix == ".parquet":
