@@ -82,7 +82,7 @@ def show(
       labelrelease show 1.1.0
     """
     settings = load_settings(params, Path.cwd(), {})
-    path = bundle_path(settings.path("out"), version)
+    path = bundle_path(settings.path("out"), version, str(settings["out"]))
     Console().print(inspect.show_text(path), highlight=False)
 
 
@@ -108,7 +108,7 @@ def verify(
     console = Console()
     failed: list[str] = []
     for v in versions:
-        path = bundle_path(out, v)
+        path = bundle_path(out, v, str(settings["out"]))
         try:
             verify_bundle(path)
         except VerifyError as e:

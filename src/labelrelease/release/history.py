@@ -28,14 +28,14 @@ def parent_of(out: Path, version: Version) -> Version | None:
     return older[-1] if older else None
 
 
-def bundle_path(out: Path, version_text: str) -> Path:
+def bundle_path(out: Path, version_text: str, shown: str = "data/releases") -> Path:
     """The folder of a published release; refuses bad versions and unknown ones."""
     version = parse_version(version_text)
     path = out / str(version)
     if not (path / MANIFEST).exists():
         known = ", ".join(str(v) for v in releases(out)) or "none yet"
         raise ReleaseNotFoundError(
-            f"no release {version} under {out} (published: {known}); "
-            f"`dvc pull {out}` if the bundles are in a remote"
+            f"no release {version} under {shown} (published: {known}); "
+            f"`dvc pull {shown}` if the bundles are in a remote"
         )
     return path

@@ -102,7 +102,8 @@ def trace_text(settings: Settings, label_id: str) -> str:
 def diff_text(settings: Settings, old: str, new: str, out_file: Path | None) -> str:
     """The typed diff of two releases, summarised; written to ``out_file`` when given."""
     root = settings.path("out")
-    a, b = bundle_path(root, old), bundle_path(root, new)
+    shown = str(settings["out"])
+    a, b = bundle_path(root, old, shown), bundle_path(root, new, shown)
     scratch = Path(tempfile.mkdtemp(prefix="labelrelease-diff-"))
     try:
         con = db.connect(scratch, settings)
