@@ -125,6 +125,39 @@ class QAGateFailed(GateFailed):
     reports are written before this is raised."""
 
     exit_code = 6
+# --- release ---
+class ReleaseError(LabelReleaseError):
+    """A release cannot be cut, shown or verified (base of the release errors)."""
+
+    exit_code = 8
+
+
+class GateFailedError(ReleaseError):
+    """A gate of check.json or qa.json failed and no override with a reason covers it."""
+
+
+class ReleaseExistsError(ReleaseError):
+    """The version already has a bundle; releases are never overwritten."""
+
+
+class BadVersionError(ReleaseError):
+    """A version string that is not X.Y.Z (or would leave data/releases/)."""
+
+
+class VersionBumpError(ReleaseError):
+    """The version bump understates the change (e.g. a patch for a taxonomy change)."""
+
+
+class ReleaseNotFoundError(ReleaseError):
+    """No bundle of that version under the releases folder."""
+
+
+class VerifyError(ReleaseError):
+    """A bundle's files do not match its manifest (tampered, missing or extra files)."""
+
+    def __init__(self, message: str, *, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 
 EXIT_CODES: dict[type[LabelReleaseError], int] = {
@@ -140,6 +173,7 @@ EXIT_CODES: dict[type[LabelReleaseError], int] = {
         GateFailed,
         QAError,
         QAGateFailed,
+        ReleaseError,
     )
 }
 """Exit code per error class; the CLI looks codes up here and nowhere else."""

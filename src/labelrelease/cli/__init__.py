@@ -17,6 +17,7 @@ from labelrelease.cli import formats as formats_cmd
 from labelrelease.cli import migrate as migrate_cmd
 from labelrelease.cli import pull as pull_cmd
 from labelrelease.cli import qa as qa_cmd
+from labelrelease.cli import release as release_cmd
 from labelrelease.cli.state import STATE
 from labelrelease.errors import LabelReleaseError, exit_code_for
 
@@ -38,6 +39,11 @@ app.command(name="migrations")(migrate_cmd.migrations)
 app.add_typer(migrate_cmd.migration_app, name="migration")
 app.command(name="check")(check_cmd.check)
 app.command(name="qa")(qa_cmd.qa)
+app.command(name="release")(release_cmd.release)
+app.command(name="show")(release_cmd.show)
+app.command(name="verify")(release_cmd.verify)
+app.command(name="trace")(release_cmd.trace)
+app.command(name="diff")(release_cmd.diff)
 
 
 def _version(value: bool) -> None:

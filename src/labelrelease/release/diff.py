@@ -1,0 +1,188 @@
+"""The typed diff of two releases, in DuckDB (DESIGN §8).
+
+Reads the views ``o_*`` (the parent) and ``n_*`` (the new release) of items, annotations,
+labels and links and, when present,
+``mig_changes`` (migrate's changed cells), ``mig_filtered`` (labels a migration filtered) and
+``relabel`` (the relabel queue), and fills the temp table ``diff`` with one row per changed
+field: ``entity`` (item, label, link), ``record_id``, ``item_id``, ``change``, ``field``,
+``class``, ``old``/``new`` (JSON text) and ``cause`` (a migration id, ``relabel`` or
+``source``). Only the changed labels are materialised, so a 1 % change of 10M labels stays small.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from labelrelease.model.sql import ident
+
+CHANGE_KINDS = (
+    "added",
+    "removed",
+    "class_changed",
+    "geometry_moved",
+    "time_shifted",
+    "span_shifted",
+    "text_edited",
+    "attribute_changed",
+    "status_changed",
+)
+"""Kinds of change of a label; items and links are only ``added`` or ``removed``."""
+
+FIELD_KINDS: dict[str, str] = {
+    "class": "class_changed",
+    **{
+        f: "geometry_moved"
+        for f in ("x", "y", "w", "h", "rotation", "points", "mask_rle", "mask_format", "keyframes")
+    },
+    **{f: "time_shifted" for f in ("t_start", "t_end", "frame_start", "frame_end")},
+    **{f: "span_shifted" for f in ("char_start", "char_end")},
+    "text": "text_edited",
+    **{
+        f: "attribute_changed"
+        for f in ("kind", "number", "score", "origin", "attributes", "asset_id")
+    },
+    "relabel_policy": "status_changed",
+}
+"""Which kind of change a changed label column is."""
+
+GEOMETRY_TOLERANT = ("x", "y", "w", "h", "rotation")
+TIME_TOLERANT = ("t_start", "t_end")
+
+CHANGES = pa.schema(
+    [
+        pa.field("entity", pa.string(), nullable=False),
+        pa.field("record_id", pa.string(), nullable=False),
+        pa.field("item_id", pa.string()),
+        pa.field("change", pa.string(), nullable=False),
+        pa.field("field", pa.string()),
+        pa.field("class", pa.string()),
+        pa.field("old", pa.string()),
+        pa.field("new", pa.string()),
+        pa.field("cause", pa.string(), nullable=False),
+    ]
+)
+"""Schema of ``changes.parquet`` in a bundle."""
+
+
+def _q(field: str) -> str:
+    """A compared column, quoted (``relabel_policy`` is a bundle column, not a canonical one)."""
+    return '"relabel_policy"' if field == "relabel_policy" else ident(field)
+
+
+def _differs(field: str) -> str:
+    col = _q(field)
+    if field in GEOMETRY_TOLERANT or field in TIME_TOLERANT:
+        tol = "$geo_tol" if field in GEOMETRY_TOLERANT else "$time_tol"
+        return f"((o.{col} IS NULL) <> (n.{col} IS NULL) OR abs(o.{col} - n.{col}) > {tol})"
+    return f"(o.{col} IS DISTINCT FROM n.{col})"
+
+
+def _label_sql(fields: list[str]) -> list[str]:
+    """Statements that fill ``diff`` from the label tables."""
+    any_diff = " OR ".join(_differs(f) for f in fields)
+    pairs = ", ".join(f"o.{_q(f)} AS {_o(f)}, n.{_q(f)} AS {_n(f)}" for f in fields)
+    per_field = [
+        f"SELECT 'label', label_id, item_id, '{FIELD_KINDS[f]}', '{f}', class, "
+        f"to_json({_o(f)})::VARCHAR, to_json({_n(f)})::VARCHAR, old_policy "
+        f"FROM changed WHERE {_differs_pair(f)}"
+        for f in fields
+    ]
+    return [
+        # labels present in both releases that differ in a compared column
+        f"""CREATE TEMP TABLE changed AS
+        SELECT n.label_id, n.item_id, coalesce(n.class, o.class) AS class,
+               o.relabel_policy AS old_policy, {pairs}
+        FROM o_labels o JOIN n_labels n ON o.label_id = n.label_id
+        WHERE {any_diff}""",
+        "INSERT INTO diff_raw " + " UNION ALL ".join(per_field),
+        """INSERT INTO diff_raw
+        SELECT 'label', n.label_id, n.item_id, 'status_changed', 'status', n.class,
+               to_json(a.old)::VARCHAR, to_json(a.new)::VARCHAR, o.relabel_policy
+        FROM n_labels n JOIN ann_changed a ON n.annotation_id = a.annotation_id
+        JOIN o_labels o ON o.label_id = n.label_id""",
+        """INSERT INTO diff_raw
+        SELECT 'label', n.label_id, n.item_id, 'added', NULL, n.class, NULL, NULL, NULL
+        FROM n_labels n ANTI JOIN o_labels o ON o.label_id = n.label_id""",
+        """INSERT INTO diff_raw
+        SELECT 'label', o.label_id, o.item_id, 'removed', NULL, o.class, NULL, NULL,
+               o.relabel_policy
+        FROM o_labels o ANTI JOIN n_labels n ON o.label_id = n.label_id""",
+    ]
+
+
+def _o(field: str) -> str:
+    return _q(field)[:-1] + '__old"'
+
+
+def _n(field: str) -> str:
+    return _q(field)[:-1] + '__new"'
+
+
+def _differs_pair(field: str) -> str:
+    o, n = _o(field), _n(field)
+    if field in GEOMETRY_TOLERANT or field in TIME_TOLERANT:
+        tol = "$geo_tol" if field in GEOMETRY_TOLERANT else "$time_tol"
+        return f"(({o} IS NULL) <> ({n} IS NULL) OR abs({o} - {n}) > {tol})"
+    return f"({o} IS DISTINCT FROM {n})"
+
+
+_ENTITY_SQL = [
+    """CREATE TEMP TABLE ann_changed AS
+    SELECT o.annotation_id, o.status AS old, n.status AS new
+    FROM o_annotations o JOIN n_annotations n ON o.annotation_id = n.annotation_id
+    WHERE o.status IS DISTINCT FROM n.status""",
+    """INSERT INTO diff_raw
+    SELECT 'item', n.item_id, n.item_id, 'added', NULL, NULL, NULL, NULL, NULL
+    FROM n_items n ANTI JOIN o_items o ON o.item_id = n.item_id""",
+    """INSERT INTO diff_raw
+    SELECT 'item', o.item_id, o.item_id, 'removed', NULL, NULL, NULL, NULL, NULL
+    FROM o_items o ANTI JOIN n_items n ON o.item_id = n.item_id""",
+    """INSERT INTO diff_raw
+    SELECT 'link', n.link_id, n.item_id, 'added', NULL, n.relation, NULL, NULL, NULL
+    FROM n_links n ANTI JOIN o_links o ON o.link_id = n.link_id""",
+    """INSERT INTO diff_raw
+    SELECT 'link', o.link_id, o.item_id, 'removed', NULL, o.relation, NULL, NULL, NULL
+    FROM o_links o ANTI JOIN n_links n ON o.link_id = n.link_id""",
+]
+
+_CAUSE_SQL = """
+CREATE TEMP TABLE diff AS
+SELECT d.entity, d.record_id, d.item_id, d.change, d.field, d.class, d.old, d.new,
+       coalesce(m.cause, f.cause,
+                CASE WHEN d.entity = 'label' AND d.old_policy IS NOT NULL THEN 'relabel' END,
+                'source') AS cause
+FROM diff_raw d
+LEFT JOIN mig_cause m ON d.entity = 'label' AND m.label_id = d.record_id AND m.field = d.field
+LEFT JOIN filter_cause f ON d.change = 'removed' AND d.entity = 'label'
+                        AND f.label_id = d.record_id
+"""
+
+ORDERED = "SELECT * FROM diff ORDER BY entity, record_id, change, field NULLS FIRST"
+"""The diff in its fixed order (the order of ``changes.parquet``)."""
+
+
+def run_diff(con: object, fields: list[str], geo_tol: float, time_tol: float) -> None:
+    """Fill the temp table ``diff`` (see the module doc); the cause views must exist:
+    ``mig_cause(label_id, field, cause)`` and ``filter_cause(label_id, cause)``."""
+    import duckdb
+
+    assert isinstance(con, duckdb.DuckDBPyConnection)
+    con.execute(
+        "CREATE TEMP TABLE diff_raw (entity VARCHAR, record_id VARCHAR, item_id VARCHAR, "
+        "change VARCHAR, field VARCHAR, class VARCHAR, old VARCHAR, new VARCHAR, "
+        "old_policy VARCHAR)"
+    )
+    for sql in _ENTITY_SQL:
+        con.execute(sql)
+    for sql in _label_sql(fields):
+        params = {}
+        if "$geo_tol" in sql:
+            params["geo_tol"] = geo_tol
+        if "$time_tol" in sql:
+            params["time_tol"] = time_tol
+        con.execute(sql, params)
+    con.execute(_CAUSE_SQL)
+
+
+COMPARED = [f for f in FIELD_KINDS]
+"""Label columns the diff compares (``relabel_policy`` only exists in bundles)."""
