@@ -72,15 +72,14 @@ def run_qa(settings: QASettings, *, reviews: Path | None = None) -> QAResult:
             }
             strata = strata_table(con, settings)
             models = model_disagreements(con)
-            for table in OUT_TABLES:
-                con.execute(
-                    f"COPY {table} TO '{built / (table + '.parquet')}' "
-                    "(FORMAT parquet, COMPRESSION zstd)"
-                )
+            for table in OUT_TABLES:  # the path is bound by the API, never spliced into SQL
+                con.table(table).write_parquet(str(built / f"{table}.parquet"), compression="zstd")
         finally:
             con.close()
-        failed = check_gates(report, settings.gates)
-        report["gates"] = {"failed": list(failed), "checked": len(settings.gates)}
+        results = check_gates(report, settings.gates)
+        failed = tuple(g["message"] for g in results if not g["passed"])
+        # the same shape as check.json's gates, which `release` reads from both reports
+        report["gates"] = [{k: v for k, v in g.items() if k != "message"} for g in results]
         write_reports(settings, report, strata, models)
         _publish(built, settings.out)
     if failed:
@@ -151,18 +150,25 @@ def figure(report: dict[str, Any], path: str) -> Any:
     return value
 
 
-def check_gates(report: dict[str, Any], gates: tuple[Gate, ...]) -> tuple[str, ...]:
-    """Descriptions of the gates the report fails (a gate on an absent figure fails)."""
-    failed = []
+def check_gates(report: dict[str, Any], gates: tuple[Gate, ...]) -> list[dict[str, Any]]:
+    """One result per gate: ``{figure, bound, threshold, value, passed, message}`` (a gate
+    on a figure absent from the report fails)."""
+    results = []
     for gate in gates:
         value = figure(report, gate.figure)
+        message = ""
         if not isinstance(value, int | float) or isinstance(value, bool):
-            failed.append(f"{gate.figure} is not in the report (gate {gate.bound} {gate.value})")
+            message = f"{gate.figure} is not in the report (gate {gate.bound} {gate.value})"
+            value = None
         elif gate.bound == "max" and value > gate.value:
-            failed.append(f"{gate.figure} = {value} > max {gate.value}")
+            message = f"{gate.figure} = {value} > max {gate.value}"
         elif gate.bound == "min" and value < gate.value:
-            failed.append(f"{gate.figure} = {value} < min {gate.value}")
-    return tuple(failed)
+            message = f"{gate.figure} = {value} < min {gate.value}"
+        results.append(
+            {"figure": gate.figure, "bound": gate.bound, "threshold": gate.value,
+             "value": value, "passed": not message, "message": message}
+        )
+    return results
 
 
 TABLE_ONLY = ("by_pair", "by_modality_kind")
