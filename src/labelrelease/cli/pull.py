@@ -31,6 +31,7 @@ PARAMS: dict[str, type | tuple[type, ...]] = {
     "batch_size": int,
     "duckdb_memory_limit": str,
     "duckdb_threads": int,
+    "duckdb_temp_directory": str,
     "workers": int,
 }
 
@@ -141,6 +142,7 @@ def pull(
             duckdb_settings=DuckDBSettings(
                 memory_limit=str(settings.get("duckdb_memory_limit", "1GB")),
                 threads=int(settings.get("duckdb_threads", 2)),
+                temp_directory=settings.get("duckdb_temp_directory") or None,
             ),
             progress=progress,
             workers=int(settings.get("workers", DEFAULT_WORKERS)),

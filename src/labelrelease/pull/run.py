@@ -48,6 +48,9 @@ class DuckDBSettings:
 
     memory_limit: str = "1GB"
     threads: int = 2
+    temp_directory: str | None = None
+    """Where DuckDB spills beyond ``memory_limit``; None: a folder inside the pull's staging
+    folder (beside the output). Each pull spills into its own new subfolder of it."""
 
 
 @dataclass
@@ -101,7 +104,8 @@ def pull(
         built = work / "out"
         built.mkdir()
         assembled = progress("assembling the tables", 0)
-        con = _connect(work, settings)
+        spill = _spill_folder(work, settings)
+        con = _connect(work, settings, spill)
         try:
             derived: dict[str, int] = {}
 
@@ -115,6 +119,7 @@ def pull(
             result = PullResult(_counts(con, sink, merged, derived))
         finally:
             con.close()
+            shutil.rmtree(spill, ignore_errors=True)
         assembled(0)
         (built / "pull.json").write_text(dumps_pretty(result.counts), encoding="utf-8")
         _publish(built, out)
@@ -207,11 +212,26 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _connect(work: Path, settings: DuckDBSettings) -> duckdb.DuckDBPyConnection:
+def _spill_folder(work: Path, settings: DuckDBSettings) -> Path:
+    if not settings.temp_directory:
+        return work / "duckdb-tmp"
+    base = Path(settings.temp_directory)
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        # A subfolder of this pull's own: two pulls may share the setting.
+        return Path(tempfile.mkdtemp(prefix="pull-", dir=base))
+    except OSError as exc:
+        raise OutputError(
+            f"cannot use DuckDB's temp directory {base}: {exc.strerror or exc}; "
+            "set `pull.duckdb_temp_directory` in params.yaml to a writable folder"
+        ) from exc
+
+
+def _connect(work: Path, settings: DuckDBSettings, spill: Path) -> duckdb.DuckDBPyConnection:
     # A database file, not memory: tables larger than memory_limit stay on disk.
     con = duckdb.connect(str(work / "assemble.duckdb"), config={"threads": settings.threads})
     con.execute("SET memory_limit = ?", [settings.memory_limit])
-    con.execute("SET temp_directory = ?", [str(work / "duckdb-tmp")])
+    con.execute("SET temp_directory = ?", [str(spill)])
     con.execute("SET preserve_insertion_order = true")
     return con
 
