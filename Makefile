@@ -3,7 +3,7 @@
 #   make demo    run the pipeline on the demo dataset in data/raw/ and show what it made
 #   make test    run the test suite
 #   make lint    ruff check, ruff format --check, mypy
-#   make bench   run the benchmarks
+#   make bench   end-to-end benchmark of every stage (SIZES="1000000 10000000"; bench-stages: per stage)
 #   make clean   remove caches and build output (keeps .venv and the DVC outputs)
 
 SHELL := /bin/bash
@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help venv demo test lint bench clean
+.PHONY: help venv demo test lint bench bench-stages clean
 
 help:
 	@sed -n '3,7s/^#//p' $(firstword $(MAKEFILE_LIST))
@@ -69,8 +69,18 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+SIZES ?= 1000000
+REPEAT ?= 3
+
+# Every stage of dvc.yaml on a generated project of each size (labels), beside the baseline.
 bench: venv
+	nice $(BIN)/python benchmarks/e2e/run.py --labels $(SIZES) --repeat $(REPEAT)
+
+# The per-stage benchmarks (pull on Label Studio, COCO and WebVTT exports).
+bench-stages: venv
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run_coco.py
+	$(BIN)/python benchmarks/run_vtt.py
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist benchmarks/out src/*.egg-info

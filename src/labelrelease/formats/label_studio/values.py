@@ -30,6 +30,14 @@ def optional_number(value: dict[str, Any], key: str) -> float | None:
     v = value.get(key)
     if v is None:
         return None
+    # Fast path for what JSON parsers return (exact float or int; bool is neither), as this
+    # runs for every coordinate of every region and keyframe.
+    t = type(v)
+    if t is float:
+        if math.isfinite(v):
+            return v  # type: ignore[no-any-return]
+    elif t is int:
+        return float(v)
     if isinstance(v, bool) or not isinstance(v, int | float):
         raise BadResult(
             "wrong_type", key, f"`value.{key}` must be a number, got {type(v).__name__} {v!r}"
