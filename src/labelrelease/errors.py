@@ -125,6 +125,8 @@ class QAGateFailed(GateFailed):
     reports are written before this is raised."""
 
     exit_code = 6
+
+
 # --- release ---
 class ReleaseError(LabelReleaseError):
     """A release cannot be cut, shown or verified (base of the release errors)."""
