@@ -56,8 +56,12 @@ demo: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
 	@$(BIN)/python -c "$$PULL_SUMMARY"
 	@echo
-	@echo "data/staged (canonical tables, DVC-tracked):"
-	@ls -lh data/staged | tail -n +2
+	@echo "what each stage made (labelrelease status):"
+	@$(BIN)/labelrelease status
+	@echo
+	@echo "releases (data/releases/, DVC-tracked) and the change log's newest entry:"
+	@ls data/releases
+	@sed -n '/^## /,/^### Changes/p' CHANGELOG.md | head -n 14
 
 # --- habits ------------------------------------------------------------------------------------
 

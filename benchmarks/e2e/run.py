@@ -183,6 +183,10 @@ def write_params(path: Path, names: list[str], memory_limit: str, threads: int) 
         section["duckdb_memory_limit"] = memory_limit
         section["duckdb_threads"] = threads
         section["duckdb_temp_directory"] = f"tmp/duckdb/{name}"
+        if "gates" in section:
+            # the benchmark measures cost: the demo's gates judge the demo data, not the
+            # generated mix (its passes disagree on purpose), so no gate stops a stage here
+            section["gates"] = {}
     path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
 
 

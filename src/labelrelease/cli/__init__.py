@@ -18,6 +18,7 @@ from labelrelease.cli import migrate as migrate_cmd
 from labelrelease.cli import pull as pull_cmd
 from labelrelease.cli import qa as qa_cmd
 from labelrelease.cli import release as release_cmd
+from labelrelease.cli import status as status_cmd
 from labelrelease.cli.state import STATE
 from labelrelease.errors import LabelReleaseError, exit_code_for
 
@@ -39,6 +40,7 @@ app.command(name="migrations")(migrate_cmd.migrations)
 app.add_typer(migrate_cmd.migration_app, name="migration")
 app.command(name="check")(check_cmd.check)
 app.command(name="qa")(qa_cmd.qa)
+app.command(name="status")(status_cmd.status)
 app.command(name="release")(release_cmd.release)
 app.command(name="show")(release_cmd.show)
 app.command(name="verify")(release_cmd.verify)
