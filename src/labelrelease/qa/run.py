@@ -165,8 +165,14 @@ def check_gates(report: dict[str, Any], gates: tuple[Gate, ...]) -> list[dict[st
         elif gate.bound == "min" and value < gate.value:
             message = f"{gate.figure} = {value} < min {gate.value}"
         results.append(
-            {"figure": gate.figure, "bound": gate.bound, "threshold": gate.value,
-             "value": value, "passed": not message, "message": message}
+            {
+                "figure": gate.figure,
+                "bound": gate.bound,
+                "threshold": gate.value,
+                "value": value,
+                "passed": not message,
+                "message": message,
+            }
         )
     return results
 
