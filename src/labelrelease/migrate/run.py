@@ -198,7 +198,8 @@ def _inputs(staged: Path) -> dict[str, Path]:
 
 
 def _connect(work: Path, settings: MigrateSettings) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(work / "migrate.duckdb"), config={"threads": settings.threads})
+    # In memory: no write-ahead log or checkpoint; beyond memory_limit DuckDB spills to temp.
+    con = duckdb.connect(":memory:", config={"threads": settings.threads})
     con.execute("SET memory_limit = ?", [settings.memory_limit])
     temp = settings.temp_directory or work / "duckdb-tmp"
     try:
