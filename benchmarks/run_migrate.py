@@ -23,17 +23,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from procstats import measure
-from run import machine, spread
 
 from canonical import generate
+from procstats import measure
+from run import machine, spread
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CHAIN = [
     ("rename_class", "[{op: rename_class, from: Bicycle, to: Cycle}]", "[class]"),
     ("merge_classes", "[{op: merge_classes, from: [Bus, Truck], to: Vehicle}]", "[class]"),
-    ("split_class", "[{op: split_class, class: Car, into: [Car, Van], policy: relabel}]", "[class]"),
+    ("split_class", "[{op: split_class, class: Car, into: [Car, Van], policy: relabel}]",
+     "[class]"),
     ("add_field", "[{op: add_field, field: attributes.occluded, default: false}]",
      "[attributes.occluded]"),
     ("text_rule", "[{op: text_rule, classes: [caption], max_length: 36, policy: filter}]", "[]"),
