@@ -23,17 +23,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from procstats import measure
-from run import machine, spread
 
 from canonical import generate
+from procstats import measure
+from run import machine, spread
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CHAIN = [
     ("rename_class", "[{op: rename_class, from: Bicycle, to: Cycle}]", "[class]"),
     ("merge_classes", "[{op: merge_classes, from: [Bus, Truck], to: Vehicle}]", "[class]"),
-    ("split_class", "[{op: split_class, class: Car, into: [Car, Van], policy: relabel}]", "[class]"),
+    ("split_class", "[{op: split_class, class: Car, into: [Car, Van], policy: relabel}]",
+     "[class]"),
     ("add_field", "[{op: add_field, field: attributes.occluded, default: false}]",
      "[attributes.occluded]"),
     ("text_rule", "[{op: text_rule, classes: [caption], max_length: 36, policy: filter}]", "[]"),
@@ -41,7 +42,7 @@ CHAIN = [
 METRICS = ("wall_s", "cpu_s", "maxrss_mb", "tree_rss_mb")
 
 
-def project(work: Path) -> Path:
+def project(work: Path, memory_limit: str) -> Path:
     """A project folder with the 5-migration chain, a contract at its head and params."""
     proj = work / "migrate-project"
     shutil.rmtree(proj, ignore_errors=True)
@@ -60,7 +61,7 @@ def project(work: Path) -> Path:
     (proj / "contract.yaml").write_text(yaml.safe_dump(contract, sort_keys=False))
     (proj / "params.yaml").write_text(
         "migrate:\n  contract: contract.yaml\n  migrations: migrations\n"
-        "  duckdb_memory_limit: 1GB\n  duckdb_threads: 2\n"
+        f"  duckdb_memory_limit: {memory_limit}\n  duckdb_threads: 2\n"
     )
     return proj
 
@@ -69,10 +70,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--labels", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--memory-limit", default="1GB", help="DuckDB memory_limit of both")
     parser.add_argument("--work", type=Path, default=HERE / "out")
     parser.add_argument("--results", type=Path, default=HERE / "results" / "migrate.json")
     args = parser.parse_args()
-    proj = project(args.work)
+    proj = project(args.work, args.memory_limit)
     cli = str(Path(sys.executable).parent / "labelrelease")
     sizes = []
     for n in args.labels:
@@ -84,7 +86,8 @@ def main() -> None:
             out = args.work / "migrate-out"
             shutil.rmtree(out, ignore_errors=True)
             base = measure([sys.executable, str(HERE / "baseline_migrate.py"), "--staged",
-                            str(staged), "--out", str(out)]).check("baseline")  # fmt: skip
+                            str(staged), "--out", str(out), "--memory-limit",
+                            args.memory_limit]).check("baseline")  # fmt: skip
             runs["baseline"].append(asdict(base) | {"stdout": "", "stderr": ""})
             shutil.rmtree(out, ignore_errors=True)
             m = measure([cli, "migrate", "--staged", str(staged), "--out", str(out)],
@@ -102,7 +105,8 @@ def main() -> None:
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps({
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(),
-        "chain": [c[0] for c in CHAIN], "sizes": sizes}, indent=2) + "\n")  # fmt: skip
+        "chain": [c[0] for c in CHAIN], "memory_limit": args.memory_limit,
+        "sizes": sizes}, indent=2) + "\n")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -59,8 +59,16 @@ def move_filtered(con: duckdb.DuckDBPyConnection, position: int, op_index: int) 
     con.execute(
         """INSERT INTO changes SELECT from_label_id, item_id, 'links', link_id, 'relation',
                to_json(relation)::VARCHAR, NULL, g.migration_id, $k, $opn
-           FROM links JOIN (SELECT DISTINCT label_id, migration_id FROM _gone) g
-             ON g.label_id IN (links.from_label_id, links.to_label_id)""",
+           FROM links JOIN (SELECT label_id, min(migration_id) AS migration_id FROM _gone
+                            GROUP BY label_id) g
+             ON g.label_id = links.from_label_id
+           UNION ALL
+           SELECT from_label_id, item_id, 'links', link_id, 'relation',
+               to_json(relation)::VARCHAR, NULL, g.migration_id, $k, $opn
+           FROM links JOIN (SELECT label_id, min(migration_id) AS migration_id FROM _gone
+                            GROUP BY label_id) g
+             ON g.label_id = links.to_label_id
+           WHERE links.from_label_id NOT IN (SELECT label_id FROM _gone)""",
         params,
     )
     con.execute(

@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from labelrelease.errors import InputError, OutputError
+from labelrelease.errors import ConfigError, InputError, OutputError
 from labelrelease.migrate.chain import Chain
 from labelrelease.migrate.engine import StepCallback, apply_chain
 from labelrelease.migrate.ops import SCOPE
@@ -57,6 +57,13 @@ def migrate(
         con = _connect(work, settings)
         try:
             report = _run(con, files, built, chain, on_migration)
+        except duckdb.OutOfMemoryException as e:
+            raise ConfigError(
+                f"DuckDB ran out of memory at memory_limit {settings.memory_limit} "
+                f"({str(e).splitlines()[0]}); raise duckdb_memory_limit (or lower "
+                "duckdb_threads) in the `migrate:` section of params.yaml; nothing was written",
+                key="migrate.duckdb_memory_limit",
+            ) from None
         finally:
             con.close()
         for table in COPIED:
