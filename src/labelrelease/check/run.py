@@ -92,6 +92,15 @@ def run_check(
             results = evaluate(con, suites)
             _tag_fails(con, suites)
             figures, breakdown = _figures(con, rows)
+            # a table-level expectation has no failing rows: this figure counts expectations
+            figures["distribution_failures"] = float(
+                sum(
+                    not results[e.name]["success"]
+                    for s in suites
+                    for e in s.expectations
+                    if e.figure == "distribution"
+                )
+            )
             run_time = datetime.now(UTC)
             built = work / "out"
             write_reports(con, built, suite_results(suites, results, run_time))

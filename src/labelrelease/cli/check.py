@@ -94,7 +94,7 @@ def check(
             report=report or Path(settings.get("report", "reports/check.json")),
             gates=gates,
             overrides=overrides,
-            batch_size=int(settings.get("batch_size", 100_000)),
+            batch_size=int(settings.get("batch_size", 250_000)),
             settings=DuckDBSettings(
                 memory_limit=str(settings.get("duckdb_memory_limit", "2GB")),
                 threads=int(settings.get("duckdb_threads", 2)),

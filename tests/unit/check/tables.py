@@ -96,7 +96,8 @@ def write(rows: Rows, folder: Path) -> Path:
     """Write ``rows`` as the five canonical tables into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     for table in RECORD_KINDS:
-        schema = SCHEMAS[table]
+        # nullability relaxed, so that a test can plant a NULL the contract must catch
+        schema = pa.schema([f.with_nullable(True) for f in SCHEMAS[table]])
         full = [{f.name: r.get(f.name) for f in schema} for r in rows.get(table, [])]
         pq.write_table(pa.Table.from_pylist(full, schema=schema), folder / f"{table}.parquet")
     return folder

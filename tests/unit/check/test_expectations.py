@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,10 @@ def test_clean_tables_pass_every_expectation(tmp_path: Path) -> None:
     assert failures(base(), tmp_path) == {}
 
 
+def _dup(rows: Rows, table: str, index: int) -> Rows:
+    return added(rows, table, **{**rows[table][index], "source_ref": "dup"})
+
+
 def _dup_label(rows: Rows) -> Rows:
     out = added(rows, "labels", **{**rows["labels"][0], "source_ref": "dup"})
     return out
@@ -59,7 +65,18 @@ CASES: list[tuple[str, Any, set[str]]] = [
     ("link_ends_exist", lambda r: changed(r, "links", "lk1", to_label_id="lb_gone"), {"lk1"}),
     ("annotation_status_known", lambda r: changed(r, "annotations", "an1", status="done"),
      {"an1"}),
+    ("assets_id_unique", lambda r: _dup(r, "assets", 0), {"as_img"}),
+    ("annotations_id_unique", lambda r: _dup(r, "annotations", 0), {"an1"}),
+    ("links_id_unique", lambda r: _dup(r, "links", 0), {"lk1"}),
+    ("label_item_exists", lambda r: changed(r, "labels", "lb_time", item_id="it9"), {"lb_time"}),
+    ("label_origin_known", lambda r: changed(r, "labels", "lb_time", origin="robot"),
+     {"lb_time"}),
+    ("label_id_not_null", lambda r: changed(r, "labels", "lb_time", label_id=None), {None}),
     # cross-modal integrity
+    ("ellipse_inside_image",
+     lambda r: added(r, "labels", label_id="lb_ell", annotation_id="an1", asset_id="as_img",
+                     kind="ellipse", **{"class": "Cat"}, x=90.0, y=40.0, w=20.0, h=10.0,
+                     origin="human"), {"lb_ell"}),
     ("box_inside_image", lambda r: changed(r, "labels", "lb_box", x=90.0), {"lb_box"}),
     ("points_inside_image",
      lambda r: changed(r, "labels", "lb_poly", points=[1.0, 1.0, 50.0, 1.0, 50.0, 95.0]),
@@ -91,6 +108,10 @@ CASES: list[tuple[str, Any, set[str]]] = [
     ("model_accepted_needs_review",
      lambda r: changed(r, "annotations", "an1", origin="model", status="accepted",
                        annotator=None, model="m1"), {"an1"}),
+    ("model_label_accepted_needs_human",
+     lambda r: changed(changed(r, "annotations", "an1", origin="model", status="accepted",
+                               annotator=None, model="m1"), "labels", "lb_box", origin="model"),
+     {"lb_box"}),
     # distribution
     ("annotation_score_probability", lambda r: changed(r, "annotations", "an1", score=1.5),
      {"an1"}),
@@ -114,9 +135,30 @@ def test_expectation_fails_with_the_planted_ids(
 def test_every_expectation_has_a_failing_case() -> None:
     names = {e.name for s in SUITES for e in s.expectations}
     untested = names - {c[0] for c in CASES}
-    # table-level and rules whose failure needs a contract change are covered elsewhere
-    assert untested <= {
-        "labels_not_empty", "region_mentioned", "approver_allowed", "ellipse_inside_image",
-        "model_label_accepted_needs_human", "label_id_not_null", "label_origin_known",
-        "annotations_id_unique", "assets_id_unique", "links_id_unique", "label_item_exists",
-    }, untested  # fmt: skip
+    # table-level, and rules whose failure needs a contract setting: tested below
+    assert untested == {"labels_not_empty", "region_mentioned", "approver_allowed"}
+
+
+def test_labels_not_empty(tmp_path: Path) -> None:
+    rows = base()
+    rows["labels"], rows["links"] = [], []
+    run_check(
+        write(rows, tmp_path / "in"), CONTRACT, SUITES,
+        out=tmp_path / "out", report=tmp_path / "check.json", gates={}, overrides=[],
+    )  # fmt: skip
+    report = json.loads((tmp_path / "check.json").read_text())
+    assert report["expectations"]["labels_not_empty"] == {"success": False, "unexpected": 1}
+    assert report["distribution_failures"] == 1
+
+
+def test_approver_allowed_reads_the_contract(tmp_path: Path) -> None:
+    contract = replace(CONTRACT, review_policy=replace(CONTRACT.review_policy, approvers=("lead",)))
+    rows = changed(base(), "annotations", "an1", status="accepted", reviewer="someone")
+    run_check(
+        write(rows, tmp_path / "in"), contract, SUITES,
+        out=tmp_path / "out", report=tmp_path / "check.json", gates={}, overrides=[],
+    )  # fmt: skip
+    fails = pq.read_table(tmp_path / "out" / "failures.parquet").to_pylist()
+    found = {(f["expectation"], f["record_id"]) for f in fails}
+    # the row contract's review rule agrees with the dataset expectation
+    assert found == {("approver_allowed", "an1"), ("row_contract:review:approver", "an1")}
