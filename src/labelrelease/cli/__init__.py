@@ -31,7 +31,7 @@ app = typer.Typer(
 )
 app.command(name="pull")(pull_cmd.pull)
 app.command(name="formats")(formats_cmd.formats)
-app.command(name="qa")(qa_cmd.qa)
+app.add_typer(qa_cmd.app, name="qa")
 
 
 def _version(value: bool) -> None:
