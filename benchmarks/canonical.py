@@ -220,7 +220,7 @@ def generate(out: Path, labels: int, seed: int = 7) -> dict[str, int]:
                printf('lb_%020x', hash(j, $seed, 'label') >> 4) AS from_label_id,
                printf('lb_%020x', hash(j - 3, $seed, 'label') >> 4) AS to_label_id,
                CASE WHEN modality = 'audio' THEN 'said_by' ELSE 'describes' END AS relation,
-               'right' AS direction, NULL AS attributes,
+               'right' AS direction, 'human' AS origin, NULL AS rule, NULL AS attributes,
                printf('bench.json#/%d/annotations/%d/result/%d', j // $per_item, pass_no, j)
                    AS source_ref
         FROM l WHERE (j % 10 = 8 AND modality IN ('image', 'video'))
