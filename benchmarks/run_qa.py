@@ -24,6 +24,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
 from canonical import generate
 from procstats import Measurement, measure
 from run import machine, package_source, pull_cli, spread
