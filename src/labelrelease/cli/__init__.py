@@ -46,6 +46,7 @@ app.command(name="show")(release_cmd.show)
 app.command(name="verify")(release_cmd.verify)
 app.command(name="trace")(release_cmd.trace)
 app.command(name="diff")(release_cmd.diff)
+app.add_typer(qa_cmd.app, name="qa")
 
 
 def _version(value: bool) -> None:

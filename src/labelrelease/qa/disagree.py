@@ -37,23 +37,28 @@ matched AS (
              ELSE {n1} IS DISTINCT FROM {n2} END AS text_diff,
         CASE WHEN x1.text IS NULL AND x2.text IS NULL THEN NULL
              WHEN x1.text IS NULL OR x2.text IS NULL THEN 0.0
-             ELSE 1.0 - levenshtein({n1}, {n2})
-                 / greatest(length({n1}), length({n2}), 1) END AS text_sim,
+             ELSE 1.0 - levenshtein(left({n1}, 2000), left({n2}, 2000))
+                 / greatest(length(left({n1}, 2000)), length(left({n2}, 2000)), 1)
+             END AS text_sim,
         x1.bad <> x2.bad AS schema_diff
     FROM matches m JOIN pairs p ON p.a1 = m.a1 AND p.a2 = m.a2
     JOIN lm x1 ON x1.label_id = m.l1 JOIN lm x2 ON x2.label_id = m.l2
 ),
-one AS (
+one AS (  -- labels without a match in the pair: anti-joins on (pair, label), hash joins
     SELECT p.item_id, p.a1, p.a2, p.pair_type, p.pair_name, x.modality, x.kind,
-        CASE WHEN x.annotation_id = p.a1 THEN x.label_id END AS l1,
-        CASE WHEN x.annotation_id = p.a2 THEN x.label_id END AS l2,
-        CASE WHEN x.annotation_id = p.a1 THEN 'only_1' ELSE 'only_2' END AS status,
+        x.label_id AS l1, NULL::VARCHAR AS l2, 'only_1' AS status,
         NULL::BOOLEAN AS class_diff, NULL::BOOLEAN AS text_diff, NULL::DOUBLE AS text_sim,
         x.bad AS schema_diff
-    FROM pairs p JOIN lm x ON x.annotation_id IN (p.a1, p.a2)
-    WHERE NOT EXISTS (
-        SELECT 1 FROM matches m WHERE m.a1 = p.a1 AND m.a2 = p.a2
-          AND (m.l1 = x.label_id OR m.l2 = x.label_id))
+    FROM pairs p JOIN lm x ON x.annotation_id = p.a1
+    LEFT JOIN matches m ON m.a1 = p.a1 AND m.a2 = p.a2 AND m.l1 = x.label_id
+    WHERE m.l1 IS NULL
+    UNION ALL
+    SELECT p.item_id, p.a1, p.a2, p.pair_type, p.pair_name, x.modality, x.kind,
+        NULL::VARCHAR, x.label_id, 'only_2',
+        NULL::BOOLEAN, NULL::BOOLEAN, NULL::DOUBLE, x.bad
+    FROM pairs p JOIN lm x ON x.annotation_id = p.a2
+    LEFT JOIN matches m ON m.a1 = p.a1 AND m.a2 = p.a2 AND m.l2 = x.label_id
+    WHERE m.l2 IS NULL
 )
 SELECT * FROM matched UNION ALL SELECT * FROM one
 """

@@ -24,6 +24,7 @@ from labelrelease.qa.alpha import alphas
 from labelrelease.qa.changed import build_changed
 from labelrelease.qa.disagree import build_units, disagreement, model_disagreements
 from labelrelease.qa.match import build_matches
+from labelrelease.qa.review import export_tasks
 from labelrelease.qa.sample import build_sample, strata_table
 from labelrelease.qa.settings import Gate, QASettings
 from labelrelease.qa.signals import gold_scores, prelabel_signals
@@ -74,6 +75,12 @@ def run_qa(settings: QASettings, *, reviews: Path | None = None) -> QAResult:
             models = model_disagreements(con)
             for table in OUT_TABLES:  # the path is bound by the API, never spliced into SQL
                 con.table(table).write_parquet(str(built / f"{table}.parquet"), compression="zstd")
+            export_tasks(con, built / "review_tasks.json")
+            for table in OUT_TABLES:
+                con.execute(
+                    f"COPY {table} TO '{built / (table + '.parquet')}' "
+                    "(FORMAT parquet, COMPRESSION zstd)"
+                )
         finally:
             con.close()
         results = check_gates(report, settings.gates)

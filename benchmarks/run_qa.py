@@ -1,0 +1,131 @@
+"""QA benchmark: ``labelrelease qa`` (sample, matching, disagreement, alpha, gold, pre-label
+signals, reports) beside a plain DuckDB scan + zstd write of the same tables, in the same run.
+
+Canonical tables are generated once per size with ``canonical.py`` (10 labels per item, three
+passes per item: two human, one model). Each program runs as a child process measured over
+its process tree (``procstats.py``); programs alternate within each repeat. The schema
+validity figure uses a ``failures.parquet`` as ``check`` leaves it (here: empty), so the run
+measures QA itself rather than the row contract. Results go to ``benchmarks/results/qa.json``.
+
+    python benchmarks/run_qa.py --labels 1000000 --repeat 3
+    python benchmarks/run_qa.py --labels 10000000 --repeat 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from canonical import generate
+from procstats import Measurement, measure
+from run import machine, package_source, pull_cli, spread
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_WORK = HERE / "out"
+DEFAULT_RESULTS = HERE / "results" / "qa.json"
+PROGRAMS = ("baseline", "qa")
+METRICS = ("wall_s", "cpu_s", "maxrss_mb", "tree_rss_mb")
+
+PARAMS = """\
+qa:
+  in: {inp}
+  out: {out}/qa
+  report: {out}/qa.json
+  report_dir: {out}/qa-tables
+  failures: {failures}
+  releases: {out}/releases
+  reviews: {out}/reviews
+  gates: {{}}
+  duckdb_memory_limit: 1GB
+  duckdb_threads: 2
+"""
+
+
+def ensure_tables(work: Path, labels: int) -> Path:
+    """Canonical tables of ``labels`` labels, generated once."""
+    folder = work / f"canonical-{labels}"
+    if not (folder / "links.parquet").exists():
+        generate(folder, labels, 7)
+    failures = folder / "failures.parquet"
+    if not failures.exists():
+        pq.write_table(pa.table({"label_id": pa.array([], pa.string())}), failures)
+    return folder
+
+
+def run_once(program: str, inp: Path, out: Path) -> Measurement:
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    if program == "baseline":
+        cmd = [sys.executable, str(HERE / "baseline_qa.py"), str(inp), "--out", str(out)]
+        return measure(cmd).check("baseline_qa.py")
+    params = out / "params.yaml"
+    params.write_text(PARAMS.format(inp=inp, out=out, failures=inp / "failures.parquet"))
+    cmd = [str(pull_cli()), "qa", "--params", str(params)]
+    return measure(cmd, cwd=out).check("labelrelease qa")
+
+
+def bench_size(work: Path, labels: int, repeat: int) -> dict[str, Any]:
+    inp = ensure_tables(work, labels)
+    runs: dict[str, list[dict[str, Any]]] = {p: [] for p in PROGRAMS}
+    for i in range(repeat):
+        for program in PROGRAMS if i % 2 == 0 else tuple(reversed(PROGRAMS)):
+            out = work / "runs" / f"qa-{program}-{labels}"
+            m = run_once(program, inp, out)
+            row = {k: v for k, v in asdict(m).items() if k not in ("stdout", "stderr")}
+            runs[program].append(row)
+            print(f"  {labels:>11,} {program:<9} run {i + 1}: {row['wall_s']:7.2f} s wall "
+                  f"{row['cpu_s']:7.2f} s cpu {row['maxrss_mb']:6.0f} MB", flush=True)  # fmt: skip
+    summary: dict[str, Any] = {
+        p: {k: spread([r[k] for r in rows]) for k in METRICS} for p, rows in runs.items()
+    }
+    summary["ratio_qa_to_baseline"] = {
+        k: summary["qa"][k]["median"] / summary["baseline"][k]["median"] for k in METRICS
+    }
+    report = work / "runs" / f"qa-qa-{labels}" / "qa.json"
+    headline = json.loads(report.read_text()) if report.exists() else {}
+    return {"labels": labels, "runs": runs, "summary": summary,
+            "sample_items": headline.get("sample", {}).get("items"),
+            "pairs": headline.get("pairs")}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--labels", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    parser.add_argument("--json", type=Path, default=DEFAULT_RESULTS)
+    args = parser.parse_args()
+    sizes = [bench_size(args.work, n, args.repeat) for n in args.labels]
+    doc = {
+        "benchmark": "qa",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "labelrelease_source": package_source(),
+        "repeat": args.repeat,
+        "sizes": sizes,
+    }
+    previous = json.loads(args.json.read_text()) if args.json.exists() else {}
+    kept = [s for s in previous.get("sizes", []) if s["labels"] not in args.labels]
+    doc["sizes"] = sorted(kept + sizes, key=lambda s: s["labels"])
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(doc, indent=2) + "\n")
+    for s in sizes:
+        r = s["summary"]["ratio_qa_to_baseline"]
+        print(
+            f"{s['labels']:,} labels: qa/baseline CPU {r['cpu_s']:.2f}x, wall "
+            f"{r['wall_s']:.2f}x; qa peak {s['summary']['qa']['maxrss_mb']['median']:.0f} MB"
+        )
+
+
+if __name__ == "__main__":
+    main()
