@@ -76,11 +76,6 @@ def run_qa(settings: QASettings, *, reviews: Path | None = None) -> QAResult:
             for table in OUT_TABLES:  # the path is bound by the API, never spliced into SQL
                 con.table(table).write_parquet(str(built / f"{table}.parquet"), compression="zstd")
             export_tasks(con, built / "review_tasks.json")
-            for table in OUT_TABLES:
-                con.execute(
-                    f"COPY {table} TO '{built / (table + '.parquet')}' "
-                    "(FORMAT parquet, COMPRESSION zstd)"
-                )
         finally:
             con.close()
         results = check_gates(report, settings.gates)
