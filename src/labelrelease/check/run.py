@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +21,7 @@ from labelrelease.check.report import suite_results, write_reports
 from labelrelease.check.rowcontract import check_rows
 from labelrelease.check.suites import Suite
 from labelrelease.contract.model import Contract
-from labelrelease.errors import OutputError
+from labelrelease.model.atomic import publish, staging
 
 # Per failing record: its kind (label kind, or the table) and its modality (of its asset).
 DIMS_SQL = """
@@ -82,7 +79,7 @@ def run_check(
     """Check ``tables`` and publish ``out/`` (validations, Data Docs, failures.parquet) and
     ``report`` (check.json). Gates are evaluated, not enforced: the caller raises."""
     settings = settings or DuckDBSettings()
-    with _staging(out) as work:
+    with staging(out, "check") as work:
         if settings.temp_directory is None:
             settings = DuckDBSettings(settings.memory_limit, settings.threads, str(work / "tmp"))
         con = connect(tables, contract, settings)
@@ -109,7 +106,7 @@ def run_check(
         gate_results = evaluate_gates(figures, gates, overrides)
         data = _report(figures, breakdown, rows, results, gate_results, overrides)
         (built / "check.json").write_text(_json(data), encoding="utf-8")
-        _publish(built, out)
+        publish(built, out)
     _write_atomic(report, _json(data))
     return CheckResult(figures, gate_results, overrides, data)
 
@@ -193,30 +190,6 @@ def _unexpected(result: dict[str, Any]) -> int:
 
 def _json(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
-
-
-@contextmanager
-def _staging(out: Path) -> Iterator[Path]:
-    parent = out.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.check-", dir=parent))
-    except OSError as e:
-        raise OutputError(f"cannot create a work folder in {parent}: {e.strerror}") from None
-    try:
-        yield work
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def _publish(built: Path, out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out} exists and is not a folder; choose another --out")
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    if out.exists():
-        os.replace(out, old)
-    os.replace(built, out)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_atomic(path: Path, text: str) -> None:

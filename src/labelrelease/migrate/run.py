@@ -3,11 +3,7 @@ atomically (built in a sibling folder, then swapped in)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +18,7 @@ from labelrelease.migrate.engine import StepCallback, apply_chain
 from labelrelease.migrate.ops import SCOPE
 from labelrelease.migrate.tables import CHANGES, DDL, FILTERED_LABELS, ORDER, RELABEL
 from labelrelease.migrate.versions import start_positions
+from labelrelease.model.atomic import publish, staging
 from labelrelease.model.schema import SCHEMAS
 
 MIGRATED = ("annotations", "labels", "links")
@@ -51,7 +48,7 @@ def migrate(
     or left as it was if anything fails); return the report (also ``out/migrate.json``)."""
     settings = settings or MigrateSettings()
     files = _inputs(staged)
-    with _staging(out) as work:
+    with staging(out, "migrate") as work:
         built = work / "out"
         built.mkdir()
         con = _connect(work, settings)
@@ -69,7 +66,7 @@ def migrate(
         for table in COPIED:
             shutil.copyfile(files[table], built / f"{table}.parquet")
         (built / "migrate.json").write_text(dumps_pretty(report), encoding="utf-8")
-        _publish(built, out)
+        publish(built, out)
     return report
 
 
@@ -215,29 +212,6 @@ def _connect(work: Path, settings: MigrateSettings) -> duckdb.DuckDBPyConnection
     con.execute("SET temp_directory = ?", [str(temp)])
     con.execute("SET preserve_insertion_order = false")
     return con
-
-
-@contextmanager
-def _staging(out: Path) -> Iterator[Path]:
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.migrate-", dir=out.parent))
-    except OSError as e:
-        raise OutputError(f"cannot create a work folder in {out.parent}: {e.strerror}") from None
-    try:
-        yield work
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def _publish(built: Path, out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out} exists and is not a folder; choose another --out")
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    if out.exists():
-        os.replace(out, old)
-    os.replace(built, out)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def dumps_pretty(value: Any) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -25,6 +24,7 @@ from labelrelease.formats.base import (
     SourceFile,
 )
 from labelrelease.model.assemble import Validator, assemble
+from labelrelease.model.atomic import publish, staging
 from labelrelease.model.jsonutil import dumps
 from labelrelease.model.schema import RECORD_KINDS
 from labelrelease.model.sink import RecordSink
@@ -87,7 +87,7 @@ def pull(
     """Import ``inputs`` and publish ``out/{items,...,quarantine}.parquet`` and
     ``out/pull.json``; ``out`` is replaced whole, or left as it was if anything fails."""
     settings = duckdb_settings or DuckDBSettings()
-    with _staging(out) as work:
+    with staging(out, "pull") as work:
         sink = RecordSink(work / "parts")
         with _executor(workers) as executor:
             for item in inputs:
@@ -122,7 +122,7 @@ def pull(
             shutil.rmtree(spill, ignore_errors=True)
         assembled(0)
         (built / "pull.json").write_text(dumps_pretty(result.counts), encoding="utf-8")
-        _publish(built, out)
+        publish(built, out)
     return result
 
 
@@ -234,31 +234,6 @@ def _connect(work: Path, settings: DuckDBSettings, spill: Path) -> duckdb.DuckDB
     con.execute("SET temp_directory = ?", [str(spill)])
     con.execute("SET preserve_insertion_order = true")
     return con
-
-
-@contextmanager
-def _staging(out: Path) -> Iterator[Path]:
-    parent = out.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.pull-", dir=parent))
-    except OSError as e:
-        raise OutputError(f"cannot create a work folder in {parent}: {e.strerror}") from None
-    try:
-        yield work
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def _publish(built: Path, out: Path) -> None:
-    """Swap ``built`` in as ``out``: readers see the old folder or the new one, never a mix."""
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out} exists and is not a folder; choose another --out")
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    if out.exists():
-        os.replace(out, old)
-    os.replace(built, out)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 __all__ = ["COUNTED_KINDS", "DuckDBSettings", "PullInput", "PullResult", "dumps", "pull"]

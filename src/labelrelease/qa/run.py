@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +15,7 @@ from labelrelease.contract import Contract
 from labelrelease.contract.load import default_contract, load_contract
 from labelrelease.contract.rows import validate_table
 from labelrelease.errors import OutputError, QAError, QAGateFailed
+from labelrelease.model.atomic import publish, staging
 from labelrelease.model.schema import LABELS
 from labelrelease.qa.alpha import alphas
 from labelrelease.qa.changed import build_changed
@@ -47,7 +44,7 @@ def run_qa(settings: QASettings, *, reviews: Path | None = None) -> QAResult:
     tables; raise :class:`QAGateFailed` after writing when a gate fails."""
     contract = load_contract(settings.contract) if settings.contract.exists() else None
     contract = contract or default_contract()
-    with _staging(settings.out) as work:
+    with staging(settings.out, "qa") as work:
         built = work / "out"
         built.mkdir()
         con = connect(work, settings.memory_limit, settings.threads, settings.temp_directory)
@@ -83,7 +80,7 @@ def run_qa(settings: QASettings, *, reviews: Path | None = None) -> QAResult:
         # the same shape as check.json's gates, which `release` reads from both reports
         report["gates"] = [{k: v for k, v in g.items() if k != "message"} for g in results]
         write_reports(settings, report, strata, models)
-        _publish(built, settings.out)
+        publish(built, settings.out)
     if failed:
         raise QAGateFailed("QA gate failed: " + "; ".join(failed) + f" (see {settings.report})")
     return QAResult(report, failed)
@@ -244,26 +241,3 @@ def _write(path: Path, text: str) -> None:
         os.replace(tmp, path)
     except OSError as e:
         raise OutputError(f"cannot write {path}: {e.strerror}") from None
-
-
-@contextmanager
-def _staging(out: Path) -> Iterator[Path]:
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.qa-", dir=out.parent))
-    except OSError as e:
-        raise OutputError(f"cannot create a work folder in {out.parent}: {e.strerror}") from None
-    try:
-        yield work
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def _publish(built: Path, out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out} exists and is not a folder; choose another --out")
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    if out.exists():
-        os.replace(out, old)
-    os.replace(built, out)
-    shutil.rmtree(old, ignore_errors=True)
