@@ -8,6 +8,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from tests.functional.conftest import ROOT, cli
 
 PARAMS = """\
@@ -79,8 +81,11 @@ def test_export_edit_import_shows_the_reviewers_disagreement(tmp_path: Path) -> 
     imported = cli("qa", "import", str(path), cwd=project)
     assert imported.returncode == 0, imported.stderr
     assert (project / "data/qa-reviews/labels.parquet").is_file()
+    sample_before = pq.read_table(project / "data/qa/sample.parquet")
     again = cli("qa", cwd=project)
     assert again.returncode == 0, again.stderr
+    # the reviews add passes to compare; they do not change which items are sampled
+    assert pq.read_table(project / "data/qa/sample.parquet").equals(sample_before)
     pairs = _reviewer_pairs(project)
     assert pairs, "the reviewer's passes are compared with the others"
     # The reviewer copied the current labels: boxes, spans and segments match, and exactly the

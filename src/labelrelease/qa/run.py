@@ -49,9 +49,12 @@ def run_qa(settings: QASettings, *, reviews: Path | None = None) -> QAResult:
         built.mkdir()
         con = connect(work, settings.memory_limit, settings.threads, settings.temp_directory)
         try:
-            open_tables(con, settings.inp, reviews)
+            # The sample depends on the dataset only, never on the reviews of it.
+            open_tables(con, settings.inp)
             release = build_changed(con, settings.releases)
             build_sample(con, settings, contract.review_policy)
+            if reviews is not None:
+                open_tables(con, settings.inp, reviews)
             groups = build_matches(con, settings)
             schema_source = build_invalid(con, settings.failures, contract)
             build_units(con)
