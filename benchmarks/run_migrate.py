@@ -5,7 +5,8 @@ Canonical tables come from ``canonical.py`` (generated once per size into ``benc
 every label is at guideline 0.9 or 1.0, so the whole chain applies to all of them. The chain:
 rename a class, merge two, split one (relabel queue), add an attribute to every label, and a
 caption length rule (filter). Runs alternate and each is measured over its process tree
-(``procstats.py``). Results go to ``benchmarks/results/migrate.json``.
+(``procstats.py``). Results go to ``benchmarks/results/migrate.json``,
+one entry per size (a run replaces only the sizes it measured).
 
     python benchmarks/run_migrate.py --labels 1000000 --repeat 3
     python benchmarks/run_migrate.py --labels 10000000 --repeat 1
@@ -99,14 +100,34 @@ def main() -> None:
         summary = {p: {k: spread([r[k] for r in rs]) for k in METRICS} for p, rs in runs.items()}
         ratio = {k: summary["migrate"][k]["median"] / summary["baseline"][k]["median"]
                  for k in ("wall_s", "cpu_s")}  # fmt: skip
-        sizes.append({"labels": n, "summary": summary, "ratio_to_baseline": ratio,
+        sizes.append({"labels": n, "runs": args.repeat, "date": now(), "machine": machine(),
+                      "memory_limit": args.memory_limit, "summary": summary,
+                      "ratio_to_baseline": ratio,
                       "last_report": runs["migrate"][-1]["report"]})  # fmt: skip
         print(json.dumps({"labels": n, "ratio": ratio}, indent=1))
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(json.dumps({
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(),
-        "chain": [c[0] for c in CHAIN], "memory_limit": args.memory_limit,
-        "sizes": sizes}, indent=2) + "\n")  # fmt: skip
+        save(args.results, sizes)  # after each size: a later failure keeps what was measured
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def save(results: Path, sizes: list[dict[str, Any]]) -> None:
+    """Write ``sizes`` into the results file, keeping the sizes of earlier runs not re-measured
+    (a 10M run does not erase the 1M figures); written to a temp file, then renamed."""
+    kept: list[dict[str, Any]] = []
+    if results.exists():
+        old = json.loads(results.read_text())
+        for s in old.get("sizes", []):  # older files kept date/machine at the top level only
+            kept.append({"date": old.get("date"), "machine": old.get("machine"),
+                         "memory_limit": old.get("memory_limit")} | s)  # fmt: skip
+    new = {s["labels"] for s in sizes}
+    merged = sorted([s for s in kept if s["labels"] not in new] + sizes, key=lambda s: s["labels"])
+    results.parent.mkdir(parents=True, exist_ok=True)
+    tmp = results.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps({"date": now(), "chain": [c[0] for c in CHAIN],
+                               "sizes": merged}, indent=2) + "\n")  # fmt: skip
+    tmp.replace(results)
 
 
 if __name__ == "__main__":
