@@ -77,6 +77,18 @@ class MigrationFileError(MigrationError):
     """A migration file cannot be read: bad YAML, a missing or unknown key, a bad operation."""
 
 
+class ForbiddenStatementError(MigrationFileError):
+    """A ``.sql`` migration holds a statement that would leave the run's one transaction
+    (BEGIN, COMMIT, ROLLBACK...) or touch anything outside the run's tables (ATTACH, COPY,
+    EXPORT, INSTALL/LOAD, SET/PRAGMA, secrets); found by DuckDB's parser before anything runs."""
+
+    def __init__(self, message: str, path: str | None = None, *, line: int = 0,
+                 statement: str = "") -> None:  # fmt: skip
+        super().__init__(message, path)
+        self.line = line
+        self.statement = statement
+
+
 class DuplicateMigrationError(MigrationError):
     """Two migration files declare the same id."""
 

@@ -17,6 +17,7 @@ import yaml
 
 from labelrelease.errors import MigrationFileError
 from labelrelease.migrate.ops_spec import OPERATIONS, POLICIES, check_operation, touched_fields
+from labelrelease.migrate.sqlcheck import check_sql
 from labelrelease.project import safe_load
 
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -76,6 +77,7 @@ def load_migration(path: Path) -> Migration:
         meta, sql = _sql_header(text, path), text
         if not sql_body(text).strip():
             raise MigrationFileError("has a header but no SQL statement", path=str(path))
+        check_sql(text, path)
     else:
         meta, sql = _yaml(text, path), None
     return _build(meta, path, checksum, sql)
