@@ -5,7 +5,9 @@ Canonical tables come from ``canonical.py`` (generated once per size into ``benc
 every label is at guideline 0.9 or 1.0, so the whole chain applies to all of them. The chain:
 rename a class, merge two, split one (relabel queue), add an attribute to every label, and a
 caption length rule (filter). Runs alternate and each is measured over its process tree
-(``procstats.py``). Results go to ``benchmarks/results/migrate.json``,
+(``procstats.py``); the data is generated in a child process, so that this one stays small
+(``runner_maxrss_mb``, kept in the results, is a floor under every child's ``maxrss_mb``).
+Results go to ``benchmarks/results/migrate.json``,
 one entry per size (a run replaces only the sizes it measured).
 
     python benchmarks/run_migrate.py --labels 1000000 --repeat 3
@@ -17,7 +19,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import resource
 import shutil
+import subprocess
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -25,9 +29,8 @@ from typing import Any
 
 import yaml
 
-from canonical import generate
 from procstats import measure
-from run import machine, spread
+from run import machine, package_source, spread
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -81,7 +84,10 @@ def main() -> None:
     for n in args.labels:
         staged = args.work / f"canonical-{n}"
         if not (staged / "quarantine.parquet").exists():  # written last
-            generate(staged, n)
+            # in a child process: a program started from this one inherits its peak RSS as
+            # its own starting maxrss (Linux), so this process must stay small
+            subprocess.run([sys.executable, str(HERE / "canonical.py"), "--labels", str(n),
+                            "--out", str(staged)], check=True)  # fmt: skip
         runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "migrate": []}
         for _ in range(args.repeat):
             out = args.work / "migrate-out"
@@ -100,8 +106,11 @@ def main() -> None:
         summary = {p: {k: spread([r[k] for r in rs]) for k in METRICS} for p, rs in runs.items()}
         ratio = {k: summary["migrate"][k]["median"] / summary["baseline"][k]["median"]
                  for k in ("wall_s", "cpu_s")}  # fmt: skip
+        runner_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         sizes.append({"labels": n, "runs": args.repeat, "date": now(), "machine": machine(),
-                      "memory_limit": args.memory_limit, "summary": summary,
+                      "memory_limit": args.memory_limit, "runner_maxrss_mb": runner_mb,
+                      "source": package_source(),
+                      "summary": summary,
                       "ratio_to_baseline": ratio,
                       "last_report": runs["migrate"][-1]["report"]})  # fmt: skip
         print(json.dumps({"labels": n, "ratio": ratio}, indent=1))
