@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from labelrelease.check import run_check
-from labelrelease.check.context import DuckDBSettings
-from labelrelease.check.figures import parse_gates, parse_overrides
-from labelrelease.check.run import CheckResult
-from labelrelease.check.suites import load_suites
 from labelrelease.errors import GateFailed
 from labelrelease.project import params_section
-from labelrelease.pull.validate import find_contract
+
+if TYPE_CHECKING:
+    from labelrelease.check.run import CheckResult
 
 PARAMS: dict[str, type | tuple[type, ...]] = {
     "in": str,
@@ -80,6 +77,14 @@ def check(
 
       labelrelease check --allow visual_language_contradictions --reason "ticket 42: recaption"
     """
+    # The engine (pandera, Great Expectations) loads only when this command runs, so the
+    # other commands start fast.
+    from labelrelease.check import run_check
+    from labelrelease.check.context import DuckDBSettings
+    from labelrelease.check.figures import parse_gates, parse_overrides
+    from labelrelease.check.suites import load_suites
+    from labelrelease.pull.validate import find_contract
+
     overrides = parse_overrides(allow or [], reason or [])
     settings = params_section(params, "check", PARAMS) if params.exists() else {}
     gates = parse_gates(settings.get("gates"), str(params))

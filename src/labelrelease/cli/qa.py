@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from labelrelease.qa.run import run_qa
 from labelrelease.qa.settings import load_settings
 
 app = typer.Typer(
@@ -47,6 +46,8 @@ def qa(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from labelrelease.qa.run import run_qa  # scipy loads only when qa runs
+
     settings = load_settings(params, inp=inp, out=out)
     reviews = settings.reviews if settings.reviews.is_dir() else None
     result = run_qa(settings, reviews=reviews)
