@@ -17,13 +17,14 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import subprocess
 import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from procstats import measure
-from run import machine, pull_cli, spread
+from run import machine, package_source, pull_cli, spread
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -32,11 +33,13 @@ METRICS = ("wall_s", "cpu_s", "maxrss_mb", "tree_rss_mb")
 
 
 def ensure_tables(work: Path, labels: int) -> Path:
-    from canonical import generate
-
+    """Generate the tables once per size, in a child process: generating in this process would
+    raise its RSS, which the measured children inherit as their peak at spawn."""
     folder = work / f"canonical-{labels}"
     if not (folder / "links.parquet").exists():
-        generate(folder, labels)
+        cmd = [sys.executable, str(HERE / "canonical.py"), "--labels", str(labels),
+               "--out", str(folder)]  # fmt: skip
+        subprocess.run(cmd, check=True)
     return folder
 
 
@@ -78,6 +81,15 @@ def ge_pandas(tables: Path) -> None:
             validator.validate(get_expectation_impl(e.type)(**kwargs))
 
 
+def _version(package: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
+
+
 def run_once(program: str, tables: Path, work: Path) -> dict[str, Any]:
     out = work / "runs" / program
     if out.exists():
@@ -114,7 +126,12 @@ def main(argv: list[str] | None = None) -> int:
         ge_pandas(args.ge_pandas_only[0])
         return 0
     programs = ("baseline", "check", *(("ge_pandas",) if args.ge else ()))
-    doc: dict[str, Any] = {"machine": machine(), "sizes": []}
+    doc: dict[str, Any] = {
+        "machine": machine(),
+        "labelrelease_source": package_source(),
+        "versions": {p: _version(p) for p in ("great_expectations", "pandera", "pandas")},
+        "sizes": [],
+    }
     for n in args.labels:
         tables = ensure_tables(args.work, n)
         runs: dict[str, list[dict[str, Any]]] = {p: [] for p in programs}
