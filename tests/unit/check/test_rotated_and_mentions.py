@@ -7,15 +7,18 @@ and the caption "A cat on a mat". The demo contract lists ``Animal`` under
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import Element
 
 import pyarrow.parquet as pq
 import pytest
 
 from labelrelease.check import run_check
 from labelrelease.check.suites import load_suites
+from labelrelease.formats.cvat.shapes import box_fields
 from tests.unit.check.tables import Rows, added, base, changed, write
 from tests.unit.check.test_expectations import CONTRACT, failures
 
@@ -111,3 +114,20 @@ def test_without_require_mention_nothing_is_required(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.figures is not None
     assert pq.read_table(tmp_path / "out" / "failures.parquet").num_rows == 0
+
+
+@pytest.mark.parametrize(("xtl", "inside"), [(55.0, True), (68.0, False)])
+def test_box_rotated_by_cvat_agrees_with_its_true_corners(
+    tmp_path: Path, xtl: float, inside: bool
+) -> None:
+    """CVAT rotates a box about its centre; pull stores the rotated top-left corner. The check
+    must see the same four corners as CVAT draws (at xtl 68 the unrotated box, x 68..98, fits;
+    turned 30 deg a corner reaches x 101)."""
+    corners = dict(xtl=xtl, ytl=20.0, xbr=xtl + 30.0, ybr=40.0)
+    box = box_fields(Element("box", {k: str(v) for k, v in {**corners, "rotation": 30}.items()}))
+    cx, cy, t = xtl + 15.0, 30.0, math.radians(30)
+    xs = [cx + u * math.cos(t) - v * math.sin(t) for u in (-15, 15) for v in (-10, 10)]
+    ys = [cy + u * math.sin(t) + v * math.cos(t) for u in (-15, 15) for v in (-10, 10)]
+    assert (max(xs) <= 100 and min(xs) >= 0 and min(ys) >= 0 and max(ys) <= 80) is inside
+    found = failures(_region(base(), "lb_cvat", "box", **box), tmp_path)
+    assert found.get("box_inside_image") == (None if inside else {"lb_cvat"})
