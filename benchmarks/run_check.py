@@ -7,7 +7,10 @@ measured over its process tree (``procstats.py``), alternating within each repea
   Parquet (the least any stage that reads everything must do);
 - ``check``: the real CLI (row contract on Arrow batches + every suite in ``expectations/``);
 - ``ge_pandas`` (``--ge`` only; slow): Great Expectations 1.x validating the column-level
-  expectations of the suites on pandas dataframes of the same tables (GE's own execution).
+  expectations of the suites on pandas dataframes of the same tables (GE's own execution; GE
+  runs ``unexpected_rows_expectation`` only on SQL datasources, so those are not in it);
+- ``columns_duckdb`` (``--ge`` only): our DuckDB evaluator on exactly those column-level
+  expectations, the like-for-like partner of ``ge_pandas``.
 
     python benchmarks/run_check.py --labels 1000000 --repeat 3
 """
@@ -17,13 +20,14 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import subprocess
 import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from procstats import measure
-from run import machine, pull_cli, spread
+from run import machine, package_source, pull_cli, spread
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -32,11 +36,13 @@ METRICS = ("wall_s", "cpu_s", "maxrss_mb", "tree_rss_mb")
 
 
 def ensure_tables(work: Path, labels: int) -> Path:
-    from canonical import generate
-
+    """Generate the tables once per size, in a child process: generating in this process would
+    raise its RSS, which the measured children inherit as their peak at spawn."""
     folder = work / f"canonical-{labels}"
     if not (folder / "links.parquet").exists():
-        generate(folder, labels)
+        cmd = [sys.executable, str(HERE / "canonical.py"), "--labels", str(labels),
+               "--out", str(folder)]  # fmt: skip
+        subprocess.run(cmd, check=True)
     return folder
 
 
@@ -78,6 +84,36 @@ def ge_pandas(tables: Path) -> None:
             validator.validate(get_expectation_impl(e.type)(**kwargs))
 
 
+def _version(package: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
+
+
+def columns_duckdb(tables: Path) -> None:
+    """Our DuckDB evaluation of the same column-level expectations as ``ge_pandas``, alone
+    (no row contract, no reports): the like-for-like partner of GE's pandas execution."""
+    from dataclasses import replace
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from labelrelease.check.context import DuckDBSettings, connect
+    from labelrelease.check.evaluate import evaluate
+    from labelrelease.check.suites import COLUMN_MAP, UNIQUE, load_suites
+    from labelrelease.contract import load_contract
+
+    suites = [
+        replace(s, expectations=tuple(e for e in s.expectations if e.type in (*COLUMN_MAP, UNIQUE)))
+        for s in load_suites(ROOT / "expectations")
+    ]
+    contract = load_contract(ROOT / "pipelines" / "contract.yaml")
+    con = connect(tables, contract, DuckDBSettings())
+    evaluate(con, suites)
+    con.close()
+
+
 def run_once(program: str, tables: Path, work: Path) -> dict[str, Any]:
     out = work / "runs" / program
     if out.exists():
@@ -106,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--results", type=Path, default=HERE / "results" / "check.json")
     ap.add_argument("--baseline-only", nargs=2, type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--ge-pandas-only", nargs=2, type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--columns-duckdb-only", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.baseline_only:
         baseline(*args.baseline_only)
@@ -113,14 +150,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.ge_pandas_only:
         ge_pandas(args.ge_pandas_only[0])
         return 0
-    programs = ("baseline", "check", *(("ge_pandas",) if args.ge else ()))
-    doc: dict[str, Any] = {"machine": machine(), "sizes": []}
+    if args.columns_duckdb_only:
+        columns_duckdb(args.columns_duckdb_only[0])
+        return 0
+    programs = ("baseline", "check", *(("ge_pandas", "columns_duckdb") if args.ge else ()))
+    doc: dict[str, Any] = {
+        "machine": machine(),
+        "labelrelease_source": package_source(),
+        "versions": {p: _version(p) for p in ("great_expectations", "pandera", "pandas")},
+        "sizes": [],
+    }
     for n in args.labels:
         tables = ensure_tables(args.work, n)
         runs: dict[str, list[dict[str, Any]]] = {p: [] for p in programs}
         for i in range(args.repeat):
             for p in programs if i % 2 == 0 else tuple(reversed(programs)):
-                if p == "ge_pandas" and i > 0:
+                if p in ("ge_pandas", "columns_duckdb") and i > 0:
                     continue  # one run is enough to see the order of magnitude
                 row = run_once(p, tables, args.work)
                 runs[p].append(row)
@@ -132,6 +177,11 @@ def main(argv: list[str] | None = None) -> int:
         for p in programs[1:]:
             summary[f"ratio_{p}_to_baseline"] = {
                 k: summary[p][k]["median"] / summary["baseline"][k]["median"] for k in METRICS
+            }
+        if args.ge:
+            summary["ratio_ge_pandas_to_columns_duckdb"] = {
+                k: summary["ge_pandas"][k]["median"] / summary["columns_duckdb"][k]["median"]
+                for k in METRICS
             }
         doc["sizes"].append({"labels": n, "runs": runs, "summary": summary})
         print(json.dumps({k: v for k, v in summary.items() if k.startswith("ratio")}, indent=1))

@@ -27,7 +27,12 @@ def test_demo_finds_planted_contradiction_and_out_of_bounds_box(tmp_path: Path) 
     by_ref = {lb["source_ref"].split("#")[1]: lb["label_id"] for lb in labels}
     caption = by_ref["/0/annotations/0/result/1"]  # "A dog sleeps on the sofa", one Cat box
     box = by_ref["/1/annotations/0/result/0"]  # Dog box from 70 % of the width, 45 % wide
+    cat = by_ref["/0/annotations/0/result/0"]  # the Cat box the "dog" caption does not name
     fails = pq.read_table(tmp_path / "reports" / "check" / "failures.parquet").to_pylist()
     found = {(f["expectation"], f["record_id"]) for f in fails}
-    assert found == {("text_names_missing_object", caption), ("box_inside_image", box)}
+    assert found == {
+        ("text_names_missing_object", caption),
+        ("box_inside_image", box),
+        ("region_mentioned", cat),  # the contract's require_mention: [Animal]
+    }
     assert "dog" in done.stdout or "text_names_missing_object" in done.stdout

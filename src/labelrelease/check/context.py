@@ -91,9 +91,12 @@ def _contract_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None
                                      "script": [x[1] for x in langs]})  # fmt: skip
     _table(con, "contract_approvers",
            {"approver": pa.array(contract.review_policy.approvers, pa.string())})  # fmt: skip
-    # no contract key names classes that must be mentioned yet: the expectation stays inert
-    _table(con, "contract_require_mention", {"class": pa.array([], pa.string())})
     invented = policy.invented_objects
+    _table(
+        con,
+        "contract_require_mention",
+        {"class": pa.array(invented.require_mention if invented else (), pa.string())},
+    )
     _table(
         con,
         "contract_invented",

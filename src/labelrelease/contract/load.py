@@ -87,7 +87,7 @@ def contract_from_data(data: object, *, source: str) -> Contract:
         kinds=kinds,
         ranges=parse_ranges(root.child("ranges")),
         taxonomy=taxonomy,
-        text_policy=parse_text_policy(root.child("text_policy"), allowed),
+        text_policy=parse_text_policy(root.child("text_policy"), allowed, taxonomy),
         review_policy=parse_review_policy(root.child("review_policy")),
         cross_modal=parse_cross_modal(root.child("cross_modal"), allowed, taxonomy),
         source=source,

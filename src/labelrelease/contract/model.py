@@ -130,10 +130,15 @@ class BannedPattern:
 @dataclass(frozen=True)
 class InventedObjects:
     """What counts as an invented object: a text of one of ``text_classes`` names a class (or a
-    synonym) that no label of ``region_kinds`` in the same item carries."""
+    synonym) that no label of ``region_kinds`` in the same item carries.
+
+    The converse: a region of a class in ``require_mention`` (or of a class below one) on an item
+    that has such a text must be named by one of them (by a synonym of its class or of a class
+    above it)."""
 
     text_classes: tuple[str, ...]
     region_kinds: tuple[str, ...]
+    require_mention: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ TEXT_POLICY_KEYS = (
     "invented_objects",
 )
 LENGTH_KEYS = ("min", "max")
-INVENTED_KEYS = ("text_classes", "region_kinds")
+INVENTED_KEYS = ("text_classes", "region_kinds", "require_mention")
 REVIEW_KEYS = ("passes", "approvers", "auto_accept_model_labels")
 CROSS_MODAL_KEYS = ("cross_item", "relations", "rules")
 RELATION_KEYS = ("description", "from", "to")
@@ -57,8 +57,11 @@ def parse_taxonomy(node: Node, kinds: tuple[str, ...]) -> Taxonomy:
     return Taxonomy(mode, free, classes)
 
 
-def parse_text_policy(node: Node, kinds: tuple[str, ...]) -> TextPolicy:
-    """The ``text_policy`` section; absent keys take permissive defaults."""
+def parse_text_policy(
+    node: Node, kinds: tuple[str, ...], taxonomy: Taxonomy | None = None
+) -> TextPolicy:
+    """The ``text_policy`` section; absent keys take permissive defaults. ``taxonomy`` is what
+    ``invented_objects.require_mention`` may name (None: no class)."""
     if node.missing:
         return TextPolicy()
     node.mapping(allowed=TEXT_POLICY_KEYS)
@@ -75,7 +78,9 @@ def parse_text_policy(node: Node, kinds: tuple[str, ...]) -> TextPolicy:
         scripts=node.child("scripts").choices(KNOWN_SCRIPTS, "script"),
         banned_terms=node.child("banned_terms").strings(),
         banned_patterns=() if patterns.missing else _parse_patterns(patterns),
-        invented_objects=None if invented.missing else _parse_invented(invented, kinds),
+        invented_objects=None
+        if invented.missing
+        else _parse_invented(invented, kinds, taxonomy or Taxonomy("open", (), ())),
     )
 
 
@@ -197,12 +202,35 @@ def _parse_patterns(node: Node) -> tuple[BannedPattern, ...]:
     return tuple(patterns)
 
 
-def _parse_invented(node: Node, kinds: tuple[str, ...]) -> InventedObjects:
-    node.mapping(allowed=INVENTED_KEYS, required=INVENTED_KEYS)
+def _parse_invented(node: Node, kinds: tuple[str, ...], taxonomy: Taxonomy) -> InventedObjects:
+    node.mapping(allowed=INVENTED_KEYS, required=INVENTED_KEYS[:2])
+    required = node.child("require_mention")
     return InventedObjects(
         text_classes=node.child("text_classes").strings(),
         region_kinds=node.child("region_kinds").choices(kinds, "kind (not in the `kinds` section)"),
+        require_mention=() if required.missing else _mentionable(required, taxonomy),
     )
+
+
+def _mentionable(node: Node, taxonomy: Taxonomy) -> tuple[str, ...]:
+    """Classes of the taxonomy a caption must name; each, and every class below it, must be
+    nameable: a synonym on it or on a class above it."""
+    names = node.choices(taxonomy.names(), "class (not in the taxonomy)")
+    parents = {cls.name: cls.parent for cls in taxonomy.classes}
+    worded = {cls.name for cls in taxonomy.classes if cls.synonyms}
+    for item, name in zip(node.items(), names, strict=True):
+        for cls in taxonomy.classes:
+            up: list[str] = []
+            node_name: str | None = cls.name
+            while node_name is not None:
+                up.append(node_name)
+                node_name = parents.get(node_name)
+            if name in up and not worded.intersection(up):
+                raise item.error(
+                    f"class `{cls.name}` (`{name}` or below it) has no synonym, nor has a class "
+                    "above it: no caption can name it; add `synonyms` to it or to a parent"
+                )
+    return names
 
 
 def _parse_relation(name: str, node: Node, kinds: tuple[str, ...]) -> Relation:
