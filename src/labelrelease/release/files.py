@@ -44,8 +44,8 @@ def write_query(
         for table in _regroup(reader, schema):
             writer.write_table(table, row_group_size=ROW_GROUP)
             rows += table.num_rows
-        if rows == 0:
-            writer.write_table(schema.empty_table())
+    # no rows: the file holds the schema and no row group (an empty row group of 0 rows makes
+    # readers that size their batches by the first row group, such as `datasets`, fail)
     return rows
 
 
@@ -72,7 +72,8 @@ def copy_table(path: Path, out: Path, schema: pa.Schema | None = None) -> int:
     if schema is not None:
         table = table.select(schema.names).cast(schema)
     with pq.ParquetWriter(out, table.schema, **WRITER_OPTIONS) as writer:
-        writer.write_table(table, row_group_size=ROW_GROUP)
+        if table.num_rows:
+            writer.write_table(table, row_group_size=ROW_GROUP)
     return int(table.num_rows)
 
 
