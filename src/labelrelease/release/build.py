@@ -145,9 +145,9 @@ def _build(
     if parent:
         db.table_views(con, scratch, "old", {t: parent[1] / f"{t}.parquet" for t in db.VIEW_FILES})
     split = {"ratios": settings["split_ratios"], "group": settings["split_group_key"]}
-    bundle_views(con, split, parent is not None)
+    plain = bundle_views(con, split, parent is not None)
     step("tables")
-    rows = write_tables(con, bundle)
+    rows, _presorted = write_tables(con, bundle, plain)
     _pause("tables")
     step("diff")
     if parent:
