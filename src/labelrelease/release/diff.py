@@ -89,13 +89,26 @@ def _label_sql(fields: list[str]) -> list[str]:
         f"FROM changed WHERE {both} AND {_differs_pair(f)}"
         for f in fields
     ]
+    cols = ", ".join(_q(f) for f in fields)
     return [
+        # candidates first, on (id, hash of the compared columns) only, so the join of two
+        # releases of 10M labels holds two narrow columns rather than every compared one;
+        # a label whose columns differ has a different hash (a 64-bit collision aside), and
+        # a candidate that differs only within the tolerances is dropped below
+        f"""CREATE TEMP TABLE candidate AS
+        SELECT coalesce(o.label_id, n.label_id) AS label_id
+        FROM (SELECT label_id, hash({cols}) AS h FROM o_labels) o
+        FULL OUTER JOIN (SELECT label_id, hash({cols}) AS h FROM n_labels) n
+          ON o.label_id = n.label_id
+        WHERE o.label_id IS NULL OR n.label_id IS NULL OR o.h <> n.h""",
         f"""CREATE TEMP TABLE changed AS
         SELECT coalesce(n.label_id, o.label_id) AS label_id,
                coalesce(n.item_id, o.item_id) AS item_id,
                coalesce(n.class, o.class) AS class, o.relabel_policy AS old_policy,
                o.label_id AS o_id, n.label_id AS n_id, {pairs}
-        FROM o_labels o FULL OUTER JOIN n_labels n ON o.label_id = n.label_id
+        FROM (SELECT * FROM o_labels SEMI JOIN candidate USING (label_id)) o
+        FULL OUTER JOIN (SELECT * FROM n_labels SEMI JOIN candidate USING (label_id)) n
+          ON o.label_id = n.label_id
         WHERE o.label_id IS NULL OR n.label_id IS NULL OR {any_diff}""",
         "INSERT INTO diff_raw " + " UNION ALL ".join(per_field),
         """INSERT INTO diff_raw
