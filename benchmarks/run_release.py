@@ -104,6 +104,7 @@ def bench(labels: int, repeat: int, work: Path) -> dict[str, Any]:
             "wall_s": statistics.median(m.wall_s for m in ms),
             "maxrss_mb": statistics.median(m.maxrss_mb for m in ms),
             "tree_rss_mb": statistics.median(m.tree_rss_mb for m in ms),
+            "runs_cpu_s": [m.cpu_s for m in ms],
         }
     doc["cpu_ratio"] = doc["release"]["cpu_s"] / doc["baseline"]["cpu_s"]
     doc["wall_ratio"] = doc["release"]["wall_s"] / doc["baseline"]["wall_s"]

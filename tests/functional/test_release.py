@@ -73,7 +73,7 @@ def test_second_release_diff_changelog_and_semver(released: tuple[Path, dict[str
     assert manifest["migrations"][0]["id"] == "m002_vehicle"
     assert manifest["relabel"]["review"] == want["review"]
     entry = (bundle / "CHANGELOG.md").read_text()
-    assert "m002_vehicle (guideline 2.0): class" in entry
+    assert "m002_vehicle (guideline 2.0, new since 1.0.0): class" in entry
     assert f"to review: {want['review']}" in entry
     assert f"class_changed {want['class_changed']}" in entry
     log = (root / "CHANGELOG.md").read_text()

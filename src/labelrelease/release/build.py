@@ -145,9 +145,9 @@ def _build(
     if parent:
         db.table_views(con, scratch, "old", {t: parent[1] / f"{t}.parquet" for t in db.VIEW_FILES})
     split = {"ratios": settings["split_ratios"], "group": settings["split_group_key"]}
-    bundle_views(con, split, parent is not None)
+    plain = bundle_views(con, split, parent is not None)
     step("tables")
-    rows = write_tables(con, bundle)
+    rows, _presorted = write_tables(con, bundle, plain)
     _pause("tables")
     step("diff")
     if parent:
@@ -167,6 +167,10 @@ def _build(
     summary = changelog.summarize(con, parent is not None)
     relabel = _relabel_counts(con)
     migrations = _migrations(con, inputs)
+    before = _parent_migrations(parent[1]) if parent else set()
+    for mig in migrations:
+        mig["new"] = mig["id"] not in before
+        mig["labels_changed"] = _labels_changed(con, mig["id"]) if parent else 0
     if inputs.qa_sample is not None:
         copy_table(inputs.qa_sample, bundle / "qa_sample.parquet")
     for key, report in (("check_report", inputs.check), ("qa_report", inputs.qa)):
@@ -242,12 +246,27 @@ def _migrations(con: duckdb.DuckDBPyConnection, inputs: Inputs) -> list[dict[str
         (data[k] for k in ("chain", "migrations", "applied") if isinstance(data.get(k), list)), []
     )
     fields: dict[str, list[str]] = {}
-    if {"cause", "field"} <= db.columns(con, "mig_changes"):
+    cols = db.columns(con, "mig_changes")
+    if {"cause", "field"} <= cols:
+        # every migrated annotation gets a guideline_version change row from the last migration
+        # of its chain: bookkeeping, not a field the migration affects
+        skip = (
+            "WHERE NOT (\"table\" = 'annotations' AND field = 'guideline_version')"
+            if "table" in cols
+            else ""
+        )
         for cause, names in con.execute(
             "SELECT cause, list_sort(list_distinct(list(field))) FROM mig_changes "
-            "GROUP BY cause ORDER BY cause"
+            f"{skip} GROUP BY cause ORDER BY cause"
         ).fetchall():
             fields[str(cause)] = [str(n) for n in names]
+    queued: dict[str, dict[str, int]] = {}
+    if {"migration_id", "policy", "label_id"} <= db.columns(con, "relabel"):
+        for mig_id, policy, n in con.execute(
+            "SELECT migration_id, policy, count(DISTINCT label_id) FROM relabel "
+            "GROUP BY ALL ORDER BY ALL"
+        ).fetchall():
+            queued.setdefault(str(mig_id), {})[str(policy)] = int(n)
     found = []
     for entry in chain:
         if not isinstance(entry, dict) or "id" not in entry:
@@ -260,18 +279,37 @@ def _migrations(con: duckdb.DuckDBPyConnection, inputs: Inputs) -> list[dict[str
                 "checksum": entry.get("checksum"),
                 "guideline_version": entry.get("guideline_version"),
                 "fields": sorted({*map(str, declared), *fields.get(mig_id, [])}),
+                "queued": queued.get(mig_id, {}),
             }
         )
     return found
 
 
+def _parent_migrations(parent: Path) -> set[str]:
+    """Ids of the migrations the parent release applied."""
+    entries = read_manifest(parent).get("migrations") or []
+    return {str(m["id"]) for m in entries if isinstance(m, dict) and "id" in m}
+
+
+def _labels_changed(con: duckdb.DuckDBPyConnection, mig_id: str) -> int:
+    """Labels of the diff against the parent whose change this migration caused."""
+    row = con.execute(
+        "SELECT count(DISTINCT record_id) FROM diff WHERE entity = 'label' "
+        "AND list_contains(string_split(cause, ','), ?)",
+        [mig_id],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def _contract(settings: Settings) -> tuple[list[str] | None, str | None]:
-    """The taxonomy's class names (sorted) and the guideline version of the contract."""
+    """The taxonomy's class names (sorted; legacy classes, which a migration rewrites and no
+    released label may carry, left out) and the guideline version of the contract."""
     path = settings.path("contract")
     if not path.exists():
         return None, None
     contract = load_contract(path)
-    return sorted(contract.taxonomy.names()), contract.guideline_version
+    names = [c.name for c in contract.taxonomy.classes if not c.legacy]
+    return sorted(names), contract.guideline_version
 
 
 def _guideline(inputs: Inputs, from_contract: str | None) -> str | None:

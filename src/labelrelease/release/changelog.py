@@ -101,7 +101,14 @@ def entry(manifest: dict[str, Any], date: str) -> str:
         lines.append("- none recorded")
     for mig in manifest["migrations"]:
         fields = ", ".join(mig.get("fields") or []) or "fields not declared"
-        lines.append(f"- {mig['id']} (guideline {mig.get('guideline_version') or '?'}): {fields}")
+        new = f", new since {parent['version']}" if parent and mig.get("new") else ""
+        line = f"- {mig['id']} (guideline {mig.get('guideline_version') or '?'}{new}): {fields}"
+        if parent:
+            line += f"; labels it changed since the parent: {mig.get('labels_changed', 0)}"
+        queued = mig.get("queued") or {}
+        if queued:
+            line += "; queued: " + ", ".join(f"{p} {n}" for p, n in sorted(queued.items()))
+        lines.append(line)
     relabel = manifest["relabel"]
     lines += ["", "### Human work", ""]
     lines.append(

@@ -78,22 +78,38 @@ def _differs(field: str) -> str:
 
 
 def _label_sql(fields: list[str]) -> list[str]:
-    """Statements that fill ``diff`` from the label tables."""
+    """Statements that fill ``diff`` from the label tables: one full outer join of the two
+    releases keeps the labels added, removed or changed in a compared column."""
     any_diff = " OR ".join(_differs(f) for f in fields)
     pairs = ", ".join(f"o.{_q(f)} AS {_o(f)}, n.{_q(f)} AS {_n(f)}" for f in fields)
+    both = "o_id IS NOT NULL AND n_id IS NOT NULL"
     per_field = [
         f"SELECT 'label', label_id, item_id, '{FIELD_KINDS[f]}', '{f}', class, "
         f"to_json({_o(f)})::VARCHAR, to_json({_n(f)})::VARCHAR, old_policy "
-        f"FROM changed WHERE {_differs_pair(f)}"
+        f"FROM changed WHERE {both} AND {_differs_pair(f)}"
         for f in fields
     ]
+    cols = ", ".join(_q(f) for f in fields)
     return [
-        # labels present in both releases that differ in a compared column
+        # candidates first, on (id, hash of the compared columns) only, so the join of two
+        # releases of 10M labels holds two narrow columns rather than every compared one;
+        # a label whose columns differ has a different hash (a 64-bit collision aside), and
+        # a candidate that differs only within the tolerances is dropped below
+        f"""CREATE TEMP TABLE candidate AS
+        SELECT coalesce(o.label_id, n.label_id) AS label_id
+        FROM (SELECT label_id, hash({cols}) AS h FROM o_labels) o
+        FULL OUTER JOIN (SELECT label_id, hash({cols}) AS h FROM n_labels) n
+          ON o.label_id = n.label_id
+        WHERE o.label_id IS NULL OR n.label_id IS NULL OR o.h <> n.h""",
         f"""CREATE TEMP TABLE changed AS
-        SELECT n.label_id, n.item_id, coalesce(n.class, o.class) AS class,
-               o.relabel_policy AS old_policy, {pairs}
-        FROM o_labels o JOIN n_labels n ON o.label_id = n.label_id
-        WHERE {any_diff}""",
+        SELECT coalesce(n.label_id, o.label_id) AS label_id,
+               coalesce(n.item_id, o.item_id) AS item_id,
+               coalesce(n.class, o.class) AS class, o.relabel_policy AS old_policy,
+               o.label_id AS o_id, n.label_id AS n_id, {pairs}
+        FROM (SELECT * FROM o_labels SEMI JOIN candidate USING (label_id)) o
+        FULL OUTER JOIN (SELECT * FROM n_labels SEMI JOIN candidate USING (label_id)) n
+          ON o.label_id = n.label_id
+        WHERE o.label_id IS NULL OR n.label_id IS NULL OR {any_diff}""",
         "INSERT INTO diff_raw " + " UNION ALL ".join(per_field),
         """INSERT INTO diff_raw
         SELECT 'label', n.label_id, n.item_id, 'status_changed', 'status', n.class,
@@ -101,12 +117,11 @@ def _label_sql(fields: list[str]) -> list[str]:
         FROM n_labels n JOIN ann_changed a ON n.annotation_id = a.annotation_id
         JOIN o_labels o ON o.label_id = n.label_id""",
         """INSERT INTO diff_raw
-        SELECT 'label', n.label_id, n.item_id, 'added', NULL, n.class, NULL, NULL, NULL
-        FROM n_labels n ANTI JOIN o_labels o ON o.label_id = n.label_id""",
+        SELECT 'label', label_id, item_id, 'added', NULL, class, NULL, NULL, NULL
+        FROM changed WHERE o_id IS NULL""",
         """INSERT INTO diff_raw
-        SELECT 'label', o.label_id, o.item_id, 'removed', NULL, o.class, NULL, NULL,
-               o.relabel_policy
-        FROM o_labels o ANTI JOIN n_labels n ON o.label_id = n.label_id""",
+        SELECT 'label', label_id, item_id, 'removed', NULL, class, NULL, NULL, old_policy
+        FROM changed WHERE n_id IS NULL""",
     ]
 
 
@@ -131,18 +146,21 @@ _ENTITY_SQL = [
     SELECT o.annotation_id, o.status AS old, n.status AS new
     FROM o_annotations o JOIN n_annotations n ON o.annotation_id = n.annotation_id
     WHERE o.status IS DISTINCT FROM n.status""",
+    # one full outer join per table: the records on one side only
     """INSERT INTO diff_raw
-    SELECT 'item', n.item_id, n.item_id, 'added', NULL, NULL, NULL, NULL, NULL
-    FROM n_items n ANTI JOIN o_items o ON o.item_id = n.item_id""",
+    SELECT 'item', coalesce(n.item_id, o.item_id), coalesce(n.item_id, o.item_id),
+           CASE WHEN o.item_id IS NULL THEN 'added' ELSE 'removed' END,
+           NULL, NULL, NULL, NULL, NULL
+    FROM o_items o FULL OUTER JOIN n_items n ON o.item_id = n.item_id
+    WHERE o.item_id IS NULL OR n.item_id IS NULL""",
     """INSERT INTO diff_raw
-    SELECT 'item', o.item_id, o.item_id, 'removed', NULL, NULL, NULL, NULL, NULL
-    FROM o_items o ANTI JOIN n_items n ON o.item_id = n.item_id""",
-    """INSERT INTO diff_raw
-    SELECT 'link', n.link_id, n.item_id, 'added', NULL, n.relation, NULL, NULL, NULL
-    FROM n_links n ANTI JOIN o_links o ON o.link_id = n.link_id""",
-    """INSERT INTO diff_raw
-    SELECT 'link', o.link_id, o.item_id, 'removed', NULL, o.relation, NULL, NULL, NULL
-    FROM o_links o ANTI JOIN n_links n ON o.link_id = n.link_id""",
+    SELECT 'link', coalesce(n.link_id, o.link_id),
+           CASE WHEN o.link_id IS NULL THEN n.item_id ELSE o.item_id END,
+           CASE WHEN o.link_id IS NULL THEN 'added' ELSE 'removed' END, NULL,
+           CASE WHEN o.link_id IS NULL THEN n.relation ELSE o.relation END,
+           NULL, NULL, NULL
+    FROM o_links o FULL OUTER JOIN n_links n ON o.link_id = n.link_id
+    WHERE o.link_id IS NULL OR n.link_id IS NULL""",
 ]
 
 _CAUSE_SQL = """

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 ROW_GROUP = 131_072
@@ -36,17 +37,42 @@ def write_query(
     params: dict[str, Any] | None,
     schema: pa.Schema,
     path: Path,
-) -> int:
-    """Write the rows of ``sql`` to ``path`` with ``schema``; returns the row count."""
+    *,
+    increasing: str | None = None,
+) -> int | None:
+    """Write the rows of ``sql`` to ``path`` with ``schema``; returns the row count.
+
+    With ``increasing`` (a key column), every key must be non-NULL and greater than the one
+    before it (byte order, the order DuckDB's ``ORDER BY`` gives): the check runs on each batch
+    as it is written, and at the first key out of order the write stops and None is returned
+    (the file is then incomplete; the caller writes it again, sorted). Rows that pass are in
+    exactly the order ``ORDER BY key`` would give, so the bytes are the same.
+    """
     reader = con.sql(sql, params=params or None).to_arrow_reader(ROW_GROUP)
     rows = 0
+    last: pa.Scalar | None = None
     with pq.ParquetWriter(path, schema, **WRITER_OPTIONS) as writer:
         for table in _regroup(reader, schema):
+            if increasing is not None:
+                keys = table.column(increasing).combine_chunks()
+                if not _increasing(keys, last):
+                    reader.close()
+                    return None
+                last = keys[-1]
             writer.write_table(table, row_group_size=ROW_GROUP)
             rows += table.num_rows
-        if rows == 0:
-            writer.write_table(schema.empty_table())
+    # no rows: the file holds the schema and no row group (an empty row group of 0 rows makes
+    # readers that size their batches by the first row group, such as `datasets`, fail)
     return rows
+
+
+def _increasing(keys: pa.Array, last: pa.Scalar | None) -> bool:
+    """Whether ``keys`` (not empty) are non-NULL, strictly increasing and above ``last``."""
+    if keys.null_count:
+        return False
+    if last is not None and not pc.less(last, keys[0]).as_py():
+        return False
+    return len(keys) < 2 or bool(pc.all(pc.less(keys[:-1], keys[1:])).as_py())
 
 
 def _regroup(reader: pa.RecordBatchReader, schema: pa.Schema) -> Iterator[pa.Table]:
@@ -72,7 +98,8 @@ def copy_table(path: Path, out: Path, schema: pa.Schema | None = None) -> int:
     if schema is not None:
         table = table.select(schema.names).cast(schema)
     with pq.ParquetWriter(out, table.schema, **WRITER_OPTIONS) as writer:
-        writer.write_table(table, row_group_size=ROW_GROUP)
+        if table.num_rows:
+            writer.write_table(table, row_group_size=ROW_GROUP)
     return int(table.num_rows)
 
 
