@@ -27,7 +27,6 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pyarrow as pa
-from scipy.optimize import linear_sum_assignment
 
 from labelrelease.qa.settings import QASettings
 
@@ -225,6 +224,9 @@ def solve_conflicts(cand: pa.Table) -> tuple[pa.Table, int]:
     names = ["a1", "a2", "asset_id", "kind", "l1", "l2", "sim"]
     if cand.num_rows == 0:
         return cand.select(names), 0
+    # imported here: most runs need no solver, and scipy.optimize takes a while to import
+    from scipy.optimize import linear_sum_assignment
+
     cols = {n: cand.column(n).to_numpy(zero_copy_only=False) for n in names}
     key = np.char.add(
         np.char.add(cols["a1"].astype(str), "\x1f" + cols["a2"].astype(str)),

@@ -68,6 +68,8 @@ QA_NAMES = frozenset(
         "link_cmp",
         "invalid",
         "gold_ref",
+        "units",
+        "link_units",
     }
 )
 
