@@ -79,8 +79,9 @@ def export_tasks(con: duckdb.DuckDBPyConnection, out: Path) -> int:
     """Write the items of table ``sample`` as Label Studio tasks to ``out``; returns the task
     count. Needs the canonical tables open on ``con``."""
     con.execute("CREATE OR REPLACE TEMP TABLE cur AS " + CURRENT_SQL)
-    cur = con.execute("SELECT item_id, pass, blind, annotation_id FROM cur ORDER BY item_id")
-    cur = cur.fetchall()
+    cur = con.execute(
+        "SELECT item_id, pass, blind, annotation_id FROM cur ORDER BY item_id"
+    ).fetchall()
     assets: dict[str, list[tuple[Any, ...]]] = {}
     for row in con.execute(ASSETS_SQL).fetchall():
         assets.setdefault(row[0], []).append(row)
