@@ -124,12 +124,13 @@ WITH j AS (
       AND l1.frame IS NOT DISTINCT FROM l2.frame
 )
 SELECT * FROM j
-WHERE sim >= CASE WHEN kind IN ({regions}) THEN $iou
-                  WHEN kind IN ({temporal}) THEN $tiou
-                  WHEN kind = 'span' THEN $span
-                  WHEN kind IN ('text', 'number', 'datetime') THEN $tiou
-                  ELSE 0.5 END
-  AND sim > 0
+-- at or above the threshold and above 0 (5e-324: the smallest positive double), in one
+-- comparison: DuckDB would compute sim once more for a second one
+WHERE sim >= greatest(5e-324, CASE WHEN kind IN ({regions}) THEN $iou
+                                   WHEN kind IN ({temporal}) THEN $tiou
+                                   WHEN kind = 'span' THEN $span
+                                   WHEN kind IN ('text', 'number', 'datetime') THEN $tiou
+                                   ELSE 0.5 END)
 """
 
 COUNTED_SQL = """

@@ -31,30 +31,30 @@ TWO_POW_64 = "18446744073709551616.0"
 
 FACTS_SQL = """
 CREATE OR REPLACE TABLE facts AS
-WITH lab AS (
-    SELECT l.item_id, a.modality, l.kind, l.class, l.origin
-    FROM labels l LEFT JOIN assets a ON a.asset_id = l.asset_id
+WITH counted AS (  -- one scan of the labels: counts per item, asset and (stratum) class
+    SELECT item_id, asset_id,
+        CASE WHEN kind NOT IN ('text', 'number', 'datetime') THEN class END AS class,
+        count(*) AS n, bool_or(origin IN ('prelabel', 'prelabel_edited')) AS pre
+    FROM labels GROUP BY ALL
+),
+lab AS (
+    SELECT c.item_id, a.modality, c.class, c.n, c.pre
+    FROM counted c LEFT JOIN assets a ON a.asset_id = c.asset_id
 ),
 modal AS (
     SELECT item_id, first(modality ORDER BY n DESC, modality) AS modality
     FROM (
-        SELECT item_id, modality, count(*) AS n FROM lab WHERE modality IS NOT NULL GROUP BY ALL
+        SELECT item_id, modality, sum(n) AS n FROM lab WHERE modality IS NOT NULL GROUP BY ALL
         UNION ALL
         SELECT item_id, modality, 0 FROM assets
     ) GROUP BY item_id
 ),
 cls AS (
     SELECT item_id, first(class ORDER BY n DESC, class) AS class
-    FROM (
-        SELECT item_id, class, count(*) AS n FROM lab
-        WHERE class IS NOT NULL AND kind NOT IN ('text', 'number', 'datetime')
-        GROUP BY ALL
-    ) GROUP BY item_id
+    FROM (SELECT item_id, class, sum(n) AS n FROM lab WHERE class IS NOT NULL GROUP BY ALL)
+    GROUP BY item_id
 ),
-pre AS (
-    SELECT item_id, bool_or(origin IN ('prelabel', 'prelabel_edited')) AS prelabelled
-    FROM labels GROUP BY item_id
-),
+pre AS (SELECT item_id, bool_or(pre) AS prelabelled FROM lab GROUP BY item_id),
 ann AS (
     SELECT item_id,
         bool_or(origin = 'model') AS has_model,
