@@ -98,8 +98,13 @@ LEFT JOIN media md USING (item_id)
 SAMPLE_SQL = """
 CREATE OR REPLACE TABLE sample AS
 WITH f AS (
-    SELECT f.*, {stratum} AS stratum, ch.item_id IS NOT NULL AS changed
-    FROM facts f LEFT JOIN changed ch USING (item_id)
+    SELECT f.*, f.stratum IS NOT DISTINCT FROM pv.stratum AS kept,
+        coalesce(f.stratum IS NOT DISTINCT FROM pv.stratum AND pv.reason = 'min', false)
+            AS kept_min
+    FROM (
+        SELECT f.*, {stratum} AS stratum, ch.item_id IS NOT NULL AS changed
+        FROM facts f LEFT JOIN changed ch USING (item_id)
+    ) f LEFT JOIN previous pv USING (item_id)
 ),
 hits AS (
     SELECT *,
@@ -109,23 +114,31 @@ hits AS (
              WHEN u < $rate THEN 'rate' END AS reason
     FROM f
 ),
-capped AS (  -- hits, at most max_per_stratum non-gold ones per stratum (smallest hashes)
+capped AS (  -- hits, at most max_per_stratum non-gold ones per stratum: the ones the last
+             -- release's sample holds first, then the smallest hashes
     SELECT * FROM hits WHERE reason IS NOT NULL
     QUALIFY reason = 'gold'
-        OR row_number() OVER (PARTITION BY stratum, reason = 'gold' ORDER BY u, item_id)
-           <= $max_per_stratum
+        OR row_number() OVER (PARTITION BY stratum, reason = 'gold'
+                              ORDER BY kept DESC, u, item_id) <= $max_per_stratum
 ),
-short AS (  -- strata with fewer hits than min_per_stratum
-    SELECT stratum, count(*) AS n FROM capped GROUP BY stratum
+carried AS (  -- the last release's minimum fill, kept
+    SELECT *, 'min' AS fill_reason FROM hits WHERE reason IS NULL AND kept_min
 ),
-filled AS (  -- their smallest hashes that are not hits yet
+short AS (  -- strata with fewer items so far than min_per_stratum
+    SELECT stratum, count(*) AS n FROM (
+        SELECT stratum FROM capped UNION ALL SELECT stratum FROM carried
+    ) GROUP BY stratum
+),
+filled AS (  -- their smallest hashes that are not in yet
     SELECT h.*, 'min' AS fill_reason FROM hits h LEFT JOIN short s USING (stratum)
-    WHERE h.reason IS NULL AND coalesce(s.n, 0) < $min_per_stratum
+    WHERE h.reason IS NULL AND NOT h.kept_min AND coalesce(s.n, 0) < $min_per_stratum
     QUALIFY row_number() OVER (PARTITION BY h.stratum ORDER BY h.u, h.item_id)
         <= $min_per_stratum - coalesce(s.n, 0)
 ),
 chosen AS (
     SELECT item_id, stratum, reason, visual, textual, ub FROM capped
+    UNION ALL
+    SELECT item_id, stratum, fill_reason, visual, textual, ub FROM carried
     UNION ALL
     SELECT item_id, stratum, fill_reason, visual, textual, ub FROM filled
 )
