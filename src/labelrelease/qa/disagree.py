@@ -23,10 +23,10 @@ import duckdb
 NORM = "lower(trim(regexp_replace(nfc_normalize({0}), '\\s+', ' ', 'g')))"
 
 UNITS_SQL = """
-{into}
+CREATE OR REPLACE TABLE units AS
 WITH lm AS (
     SELECT l.*, coalesce(a.modality, 'none') AS modality, v.label_id IS NOT NULL AS bad
-    FROM {lab} l LEFT JOIN assets a ON a.asset_id = l.asset_id
+    FROM lab l LEFT JOIN assets a ON a.asset_id = l.asset_id
     LEFT JOIN invalid v ON v.label_id = l.label_id
 ),
 matched AS (
@@ -41,7 +41,7 @@ matched AS (
                  / greatest(length(left({n1}, 2000)), length(left({n2}, 2000)), 1)
              END AS text_sim,
         x1.bad <> x2.bad AS schema_diff
-    FROM {matches} m JOIN {pairs} p ON p.a1 = m.a1 AND p.a2 = m.a2
+    FROM matches m JOIN pairs p ON p.a1 = m.a1 AND p.a2 = m.a2
     JOIN lm x1 ON x1.label_id = m.l1 JOIN lm x2 ON x2.label_id = m.l2
 ),
 one AS (  -- labels without a match in the pair: anti-joins on (pair, label), hash joins
@@ -49,15 +49,15 @@ one AS (  -- labels without a match in the pair: anti-joins on (pair, label), ha
         x.label_id AS l1, NULL::VARCHAR AS l2, 'only_1' AS status,
         NULL::BOOLEAN AS class_diff, NULL::BOOLEAN AS text_diff, NULL::DOUBLE AS text_sim,
         x.bad AS schema_diff
-    FROM {pairs} p JOIN lm x ON x.annotation_id = p.a1
-    LEFT JOIN {matches} m ON m.a1 = p.a1 AND m.a2 = p.a2 AND m.l1 = x.label_id
+    FROM pairs p JOIN lm x ON x.annotation_id = p.a1
+    LEFT JOIN matches m ON m.a1 = p.a1 AND m.a2 = p.a2 AND m.l1 = x.label_id
     WHERE m.l1 IS NULL
     UNION ALL
     SELECT p.item_id, p.a1, p.a2, p.pair_type, p.pair_name, x.modality, x.kind,
         NULL::VARCHAR, x.label_id, 'only_2',
         NULL::BOOLEAN, NULL::BOOLEAN, NULL::DOUBLE, x.bad
-    FROM {pairs} p JOIN lm x ON x.annotation_id = p.a2
-    LEFT JOIN {matches} m ON m.a1 = p.a1 AND m.a2 = p.a2 AND m.l2 = x.label_id
+    FROM pairs p JOIN lm x ON x.annotation_id = p.a2
+    LEFT JOIN matches m ON m.a1 = p.a1 AND m.a2 = p.a2 AND m.l2 = x.label_id
     WHERE m.l2 IS NULL
 )
 SELECT * FROM matched UNION ALL SELECT * FROM one
@@ -133,28 +133,7 @@ GROUPINGS = {
 
 def build_units(con: duckdb.DuckDBPyConnection) -> None:
     """Tables ``units`` and ``link_units`` (needs ``pairs``, ``lab``, ``matches``, ``invalid``)."""
-    ((parts,),) = con.execute("SELECT coalesce(max(part), 0) + 1 FROM lab").fetchall()
-    names = {"lab": "lab", "pairs": "pairs", "matches": "matches"}
-    for part in range(int(parts)):  # the parts of items of ``lab`` (see match.PART_LABELS)
-        if parts > 1:
-            names = {"lab": "lab_part", "pairs": "pairs_part", "matches": "matches_part"}
-            con.execute(
-                f"CREATE OR REPLACE TEMP VIEW lab_part AS SELECT * FROM lab WHERE part = {part}"
-            )
-            con.execute(
-                "CREATE OR REPLACE TEMP VIEW pairs_part AS SELECT * FROM pairs "
-                f"WHERE hash(item_id) % {int(parts)} = {part}"
-            )
-            con.execute(
-                "CREATE OR REPLACE TEMP VIEW matches_part AS SELECT m.* FROM matches m "
-                "SEMI JOIN pairs_part p ON p.a1 = m.a1 AND p.a2 = m.a2"
-            )
-        into = "CREATE OR REPLACE TABLE units AS" if part == 0 else "INSERT INTO units"
-        con.execute(
-            UNITS_SQL.format(
-                into=into, n1=NORM.format("x1.text"), n2=NORM.format("x2.text"), **names
-            )
-        )
+    con.execute(UNITS_SQL.format(n1=NORM.format("x1.text"), n2=NORM.format("x2.text")))
     con.execute(LINK_UNITS_SQL)
 
 

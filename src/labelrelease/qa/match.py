@@ -69,8 +69,7 @@ WITH base AS (
     JOIN annotations a ON a.annotation_id = l.annotation_id AND a.status <> 'cancelled'
     WHERE l.kind IN ({kinds})
 )
-SELECT label_id, annotation_id, item_id, pass_item, hash(pass_item) % {parts} AS part,
-    asset_id, kind, class, text, origin, control,
+SELECT label_id, annotation_id, item_id, pass_item, asset_id, kind, class, text, origin, control,
     CASE WHEN kind = 'box' AND (frame_start IS NOT NULL) THEN frame END AS frame,
     CASE WHEN kind = 'box' THEN x WHEN kind = 'ellipse' THEN x - w
          WHEN kind = 'keypoint' THEN x - {kp} / 2 ELSE list_min(px) END AS x0,
@@ -97,7 +96,7 @@ FROM base
 """
 
 CAND_SQL = """
-{into}
+CREATE OR REPLACE TABLE cand AS
 WITH j AS (
     SELECT l1.annotation_id AS a1, l2.annotation_id AS a2, l1.asset_id, l1.kind,
         l1.label_id AS l1, l2.label_id AS l2,
@@ -123,7 +122,6 @@ WITH j AS (
       AND (l1.kind NOT IN ({slots}) OR l1.kind = 'tag'
            OR (l1.class IS NOT DISTINCT FROM l2.class AND l1.pos = l2.pos))
       AND l1.frame IS NOT DISTINCT FROM l2.frame
-      AND l1.part = {part} AND l2.part = {part}
 )
 SELECT * FROM j
 -- at or above the threshold and above 0 (5e-324: the smallest positive double), in one
@@ -183,36 +181,20 @@ def build_matches(con: duckdb.DuckDBPyConnection, settings: QASettings) -> int:
     extents) and ``matches`` (a1, a2, asset_id, kind, l1, l2, sim: optimal one-to-one).
     Returns how many groups needed the assignment solver."""
     con.execute(PAIRS_SQL)
-    ((labels,),) = con.execute("SELECT count(*) FROM labels").fetchall()
-    parts = partitions(int(labels))
-    con.execute(LAB_SQL.format(kinds=_quoted(COMPARED_KINDS), kp=KEYPOINT_SIZE, parts=parts))
-    for part in range(parts):  # items by hash: each part's join fits the memory limit
-        con.execute(
-            CAND_SQL.format(
-                into="CREATE OR REPLACE TABLE cand AS" if part == 0 else "INSERT INTO cand",
-                part=part,
-                regions=_quoted(REGION_KINDS),
-                slots=_quoted(SLOT_KINDS),
-                temporal=_quoted(TEMPORAL_KINDS),
-            ),
-            {
-                "iou": settings.iou_threshold,
-                "tiou": settings.temporal_iou_threshold,
-                "span": settings.span_overlap_threshold,
-            },
-        )
+    con.execute(LAB_SQL.format(kinds=_quoted(COMPARED_KINDS), kp=KEYPOINT_SIZE))
+    con.execute(
+        CAND_SQL.format(
+            regions=_quoted(REGION_KINDS),
+            slots=_quoted(SLOT_KINDS),
+            temporal=_quoted(TEMPORAL_KINDS),
+        ),
+        {
+            "iou": settings.iou_threshold,
+            "tiou": settings.temporal_iou_threshold,
+            "span": settings.span_overlap_threshold,
+        },
+    )
     return assign(con)
-
-
-PART_LABELS = 2_500_000
-"""Labels per partition of the per-item work (candidates, units): every label only meets
-labels of its own item, so items split by hash give the same rows, and a part's joins stay
-within DuckDB's memory limit instead of spilling the whole table."""
-
-
-def partitions(labels: int) -> int:
-    """How many parts of items the per-item work of ``labels`` labels is split into."""
-    return max(1, -(-labels // PART_LABELS))
 
 
 def assign(con: duckdb.DuckDBPyConnection) -> int:
