@@ -56,8 +56,10 @@ def ensure_tables(work: Path, labels: int) -> Path:
     if not (folder / "links.parquet").exists():
         generate(folder, labels, 7)
     failures = folder / "failures.parquet"
-    if not failures.exists():
-        pq.write_table(pa.table({"label_id": pa.array([], pa.string())}), failures)
+    if not failures.exists() or "record_id" not in pq.read_schema(failures).names:
+        # an empty failures file in the shape `labelrelease check` writes
+        cols = ("expectation", "suite", "figure", "table", "record_id", "source_ref", "value")
+        pq.write_table(pa.table({c: pa.array([], pa.string()) for c in cols}), failures)
     return folder
 
 

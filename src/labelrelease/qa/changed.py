@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from labelrelease.errors import QAError
+
 LABEL_CONTENT = (
     "kind, class, text, x, y, w, h, rotation, points, mask_rle, keyframes, t_start, t_end, "
     "frame_start, frame_end, char_start, char_end, number, attributes"
@@ -46,11 +48,30 @@ def latest_release(releases: Path) -> Path | None:
     return max(found, key=_version_key) if found else None
 
 
+PREVIOUS_COLUMNS = ("item_id", "stratum", "reason")
+
+
 def build_changed(con: duckdb.DuckDBPyConnection, releases: Path) -> Path | None:
     """Table ``changed(item_id)``: items absent from the latest release or whose labels differ
     from it (compared by a digest of their content). Without a release, no item is changed.
+    Table ``previous(item_id, stratum, reason)``: the QA sample the latest release published
+    (its ``qa_sample.parquet``; empty without one), which the sample keeps.
     Returns the release compared against."""
     release = latest_release(releases)
+    previous = release / "qa_sample.parquet" if release else None
+    if previous is not None and previous.is_file():
+        rel = con.read_parquet(str(previous))
+        if not set(PREVIOUS_COLUMNS) <= set(rel.columns):
+            raise QAError(
+                f"{previous}: not a QA sample (it needs the columns "
+                f"{', '.join(PREVIOUS_COLUMNS)}); it was written by another version"
+            )
+        rel.select(*PREVIOUS_COLUMNS).create_view("previous_in", replace=True)
+        con.execute("CREATE OR REPLACE TABLE previous AS SELECT DISTINCT * FROM previous_in")
+    else:
+        con.execute(
+            "CREATE OR REPLACE TABLE previous (item_id VARCHAR, stratum VARCHAR, reason VARCHAR)"
+        )
     if release is None:
         con.execute("CREATE OR REPLACE TABLE changed (item_id VARCHAR)")
         return None

@@ -27,7 +27,6 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pyarrow as pa
-from scipy.optimize import linear_sum_assignment
 
 from labelrelease.qa.settings import QASettings
 
@@ -56,7 +55,8 @@ FROM a a1 JOIN a a2 ON a1.item_id = a2.item_id AND a1.annotation_id < a2.annotat
 LAB_SQL = """
 CREATE OR REPLACE TABLE lab AS
 WITH base AS (
-    SELECT l.label_id, l.annotation_id, l.item_id, coalesce(l.asset_id, '') AS asset_id,
+    SELECT l.label_id, l.annotation_id, l.item_id, a.item_id AS pass_item,
+        coalesce(l.asset_id, '') AS asset_id,
         l.kind, l.class, l.text, l.origin, l.frame_start AS frame,
         coalesce(json_extract_string(l.attributes, '$.control'), '') AS control,
         CASE WHEN l.kind IN ('polygon', 'polyline')
@@ -65,10 +65,11 @@ WITH base AS (
              THEN list_filter(l.points, lambda v, i: i % 2 = 0) END AS py,
         l.x, l.y, l.w, l.h, l.t_start, l.t_end, l.frame_start, l.frame_end,
         l.char_start, l.char_end, l.keyframes
-    FROM labels l
+    FROM labels l  -- labels of the passes compared (``pairs``), with the item of their pass
+    JOIN annotations a ON a.annotation_id = l.annotation_id AND a.status <> 'cancelled'
     WHERE l.kind IN ({kinds})
 )
-SELECT label_id, annotation_id, item_id, asset_id, kind, class, text, origin, control,
+SELECT label_id, annotation_id, item_id, pass_item, asset_id, kind, class, text, origin, control,
     CASE WHEN kind = 'box' AND (frame_start IS NOT NULL) THEN frame END AS frame,
     CASE WHEN kind = 'box' THEN x WHEN kind = 'ellipse' THEN x - w
          WHEN kind = 'keypoint' THEN x - {kp} / 2 ELSE list_min(px) END AS x0,
@@ -97,7 +98,8 @@ FROM base
 CAND_SQL = """
 CREATE OR REPLACE TABLE cand AS
 WITH j AS (
-    SELECT p.a1, p.a2, l1.asset_id, l1.kind, l1.label_id AS l1, l2.label_id AS l2,
+    SELECT l1.annotation_id AS a1, l2.annotation_id AS a2, l1.asset_id, l1.kind,
+        l1.label_id AS l1, l2.label_id AS l2,
         l1.class = l2.class AS same_class,
         CASE
         WHEN l1.kind IN ({regions}) THEN (
@@ -113,40 +115,59 @@ WITH j AS (
         ELSE greatest(0, least(l1.s1, l2.s1) - greatest(l1.s0, l2.s0))
             / nullif(greatest(l1.s1, l2.s1) - least(l1.s0, l2.s0), 0)
         END AS sim
-    FROM pairs p
-    JOIN lab l1 ON l1.annotation_id = p.a1
-    JOIN lab l2 ON l2.annotation_id = p.a2 AND l2.asset_id = l1.asset_id AND l2.kind = l1.kind
+    -- two passes over one item (the rows of ``pairs``), labels of one asset and kind
+    FROM lab l1 JOIN lab l2 ON l2.pass_item = l1.pass_item AND l2.asset_id = l1.asset_id
+        AND l2.kind = l1.kind AND l1.annotation_id < l2.annotation_id
     WHERE (l1.kind <> 'tag' OR l1.control = l2.control)
       AND (l1.kind NOT IN ({slots}) OR l1.kind = 'tag'
            OR (l1.class IS NOT DISTINCT FROM l2.class AND l1.pos = l2.pos))
       AND l1.frame IS NOT DISTINCT FROM l2.frame
 )
 SELECT * FROM j
-WHERE sim >= CASE WHEN kind IN ({regions}) THEN $iou
-                  WHEN kind IN ({temporal}) THEN $tiou
-                  WHEN kind = 'span' THEN $span
-                  WHEN kind IN ('text', 'number', 'datetime') THEN $tiou
-                  ELSE 0.5 END
-  AND sim > 0
+-- at or above the threshold and above 0 (5e-324: the smallest positive double), in one
+-- comparison: DuckDB would compute sim once more for a second one
+WHERE sim >= greatest(5e-324, CASE WHEN kind IN ({regions}) THEN $iou
+                                   WHEN kind IN ({temporal}) THEN $tiou
+                                   WHEN kind = 'span' THEN $span
+                                   WHEN kind IN ('text', 'number', 'datetime') THEN $tiou
+                                   ELSE 0.5 END)
+"""
+
+COUNTED_SQL = """
+CREATE OR REPLACE TEMP TABLE cand_n AS
+SELECT *, count(*) OVER (PARTITION BY a1, a2, l1) AS n1,
+    count(*) OVER (PARTITION BY a1, a2, l2) AS n2
+FROM cand
 """
 
 TRIVIAL_SQL = """
 CREATE OR REPLACE TABLE matches AS
-WITH n AS (
-    SELECT *, count(*) OVER (PARTITION BY a1, a2, l1) AS n1,
-        count(*) OVER (PARTITION BY a1, a2, l2) AS n2
-    FROM cand
+SELECT a1, a2, asset_id, kind, l1, l2, sim FROM cand_n WHERE n1 = 1 AND n2 = 1
+"""
+
+UNIFORM_SQL = """
+CREATE OR REPLACE TEMP TABLE uniform AS
+SELECT a1, a2, asset_id, kind FROM cand_n WHERE n1 > 1 OR n2 > 1
+GROUP BY ALL
+HAVING count(*) = count(DISTINCT l1) * count(DISTINCT l2) AND min(sim) = max(sim)
+"""
+
+UNIFORM_MATCHES_SQL = """
+INSERT INTO matches
+WITH r AS (
+    SELECT c.*,
+        dense_rank() OVER (PARTITION BY a1, a2, asset_id, kind ORDER BY l1) AS r1,
+        dense_rank() OVER (PARTITION BY a1, a2, asset_id, kind ORDER BY l2) AS r2
+    FROM cand_n c SEMI JOIN uniform USING (a1, a2, asset_id, kind)
+    WHERE n1 > 1 OR n2 > 1
 )
-SELECT a1, a2, asset_id, kind, l1, l2, sim FROM n WHERE n1 = 1 AND n2 = 1
+SELECT a1, a2, asset_id, kind, l1, l2, sim FROM r WHERE r1 = r2
 """
 
 CONFLICT_SQL = """
-WITH n AS (
-    SELECT *, count(*) OVER (PARTITION BY a1, a2, l1) AS n1,
-        count(*) OVER (PARTITION BY a1, a2, l2) AS n2
-    FROM cand
-)
-SELECT a1, a2, asset_id, kind, l1, l2, sim FROM n WHERE n1 > 1 OR n2 > 1
+SELECT a1, a2, asset_id, kind, l1, l2, sim
+FROM cand_n c ANTI JOIN uniform USING (a1, a2, asset_id, kind)
+WHERE n1 > 1 OR n2 > 1
 ORDER BY a1, a2, asset_id, kind
 """
 
@@ -173,7 +194,19 @@ def build_matches(con: duckdb.DuckDBPyConnection, settings: QASettings) -> int:
             "span": settings.span_overlap_threshold,
         },
     )
+    return assign(con)
+
+
+def assign(con: duckdb.DuckDBPyConnection) -> int:
+    """Table ``matches`` from ``cand``: optimal one-to-one within each (a1, a2, asset, kind)
+    group. Returns how many groups needed an assignment (uniform ones included)."""
+    con.execute(COUNTED_SQL)
     con.execute(TRIVIAL_SQL)
+    # A full matrix of equal similarities (most often: identical spans or texts on both
+    # sides): every one-to-one assignment is optimal; take the one the solver takes, the
+    # i-th label of one pass with the i-th of the other, in label_id order.
+    con.execute(UNIFORM_SQL)
+    con.execute(UNIFORM_MATCHES_SQL)
     # Fetch every conflicting candidate before the next query (DuckDB 2.x invalidates an
     # unfinished result when the connection runs another statement).
     conflicts = con.sql(CONFLICT_SQL).to_arrow_table()
@@ -182,7 +215,8 @@ def build_matches(con: duckdb.DuckDBPyConnection, settings: QASettings) -> int:
         con.register("solved_matches", solved)
         con.execute("INSERT INTO matches SELECT * FROM solved_matches")
         con.unregister("solved_matches")
-    return groups
+    ((uniform,),) = con.execute("SELECT count(*) FROM uniform").fetchall()
+    return groups + int(uniform)
 
 
 def solve_conflicts(cand: pa.Table) -> tuple[pa.Table, int]:
@@ -191,6 +225,9 @@ def solve_conflicts(cand: pa.Table) -> tuple[pa.Table, int]:
     names = ["a1", "a2", "asset_id", "kind", "l1", "l2", "sim"]
     if cand.num_rows == 0:
         return cand.select(names), 0
+    # imported here: most runs need no solver, and scipy.optimize takes a while to import
+    from scipy.optimize import linear_sum_assignment
+
     cols = {n: cand.column(n).to_numpy(zero_copy_only=False) for n in names}
     key = np.char.add(
         np.char.add(cols["a1"].astype(str), "\x1f" + cols["a2"].astype(str)),

@@ -37,6 +37,7 @@ WITH ranked AS (
             a.status = 'accepted' DESC, a.origin = 'human' DESC,
             a.created_at DESC NULLS LAST, a.annotation_id) AS r
     FROM annotations a WHERE a.status NOT IN ('cancelled', 'rejected')
+        AND a.item_id IN (SELECT item_id FROM sample)
 )
 SELECT s.item_id, s.pass, s.blind, r.annotation_id
 FROM sample s LEFT JOIN ranked r ON r.item_id = s.item_id AND r.r = 1
@@ -77,8 +78,10 @@ def export_sample(con: duckdb.DuckDBPyConnection, sample: Path, inp: Path, out: 
 def export_tasks(con: duckdb.DuckDBPyConnection, out: Path) -> int:
     """Write the items of table ``sample`` as Label Studio tasks to ``out``; returns the task
     count. Needs the canonical tables open on ``con``."""
-    cur = con.execute(CURRENT_SQL).fetchall()
     con.execute("CREATE OR REPLACE TEMP TABLE cur AS " + CURRENT_SQL)
+    cur = con.execute(
+        "SELECT item_id, pass, blind, annotation_id FROM cur ORDER BY item_id"
+    ).fetchall()
     assets: dict[str, list[tuple[Any, ...]]] = {}
     for row in con.execute(ASSETS_SQL).fetchall():
         assets.setdefault(row[0], []).append(row)

@@ -31,30 +31,30 @@ TWO_POW_64 = "18446744073709551616.0"
 
 FACTS_SQL = """
 CREATE OR REPLACE TABLE facts AS
-WITH lab AS (
-    SELECT l.item_id, a.modality, l.kind, l.class, l.origin
-    FROM labels l LEFT JOIN assets a ON a.asset_id = l.asset_id
+WITH counted AS (  -- one scan of the labels: counts per item, asset and (stratum) class
+    SELECT item_id, asset_id,
+        CASE WHEN kind NOT IN ('text', 'number', 'datetime') THEN class END AS class,
+        count(*) AS n, bool_or(origin IN ('prelabel', 'prelabel_edited')) AS pre
+    FROM labels GROUP BY ALL
+),
+lab AS (
+    SELECT c.item_id, a.modality, c.class, c.n, c.pre
+    FROM counted c LEFT JOIN assets a ON a.asset_id = c.asset_id
 ),
 modal AS (
     SELECT item_id, first(modality ORDER BY n DESC, modality) AS modality
     FROM (
-        SELECT item_id, modality, count(*) AS n FROM lab WHERE modality IS NOT NULL GROUP BY ALL
+        SELECT item_id, modality, sum(n) AS n FROM lab WHERE modality IS NOT NULL GROUP BY ALL
         UNION ALL
         SELECT item_id, modality, 0 FROM assets
     ) GROUP BY item_id
 ),
 cls AS (
     SELECT item_id, first(class ORDER BY n DESC, class) AS class
-    FROM (
-        SELECT item_id, class, count(*) AS n FROM lab
-        WHERE class IS NOT NULL AND kind NOT IN ('text', 'number', 'datetime')
-        GROUP BY ALL
-    ) GROUP BY item_id
+    FROM (SELECT item_id, class, sum(n) AS n FROM lab WHERE class IS NOT NULL GROUP BY ALL)
+    GROUP BY item_id
 ),
-pre AS (
-    SELECT item_id, bool_or(origin IN ('prelabel', 'prelabel_edited')) AS prelabelled
-    FROM labels GROUP BY item_id
-),
+pre AS (SELECT item_id, bool_or(pre) AS prelabelled FROM lab GROUP BY item_id),
 ann AS (
     SELECT item_id,
         bool_or(origin = 'model') AS has_model,
@@ -98,8 +98,13 @@ LEFT JOIN media md USING (item_id)
 SAMPLE_SQL = """
 CREATE OR REPLACE TABLE sample AS
 WITH f AS (
-    SELECT f.*, {stratum} AS stratum, ch.item_id IS NOT NULL AS changed
-    FROM facts f LEFT JOIN changed ch USING (item_id)
+    SELECT f.*, f.stratum IS NOT DISTINCT FROM pv.stratum AS kept,
+        coalesce(f.stratum IS NOT DISTINCT FROM pv.stratum AND pv.reason = 'min', false)
+            AS kept_min
+    FROM (
+        SELECT f.*, {stratum} AS stratum, ch.item_id IS NOT NULL AS changed
+        FROM facts f LEFT JOIN changed ch USING (item_id)
+    ) f LEFT JOIN previous pv USING (item_id)
 ),
 hits AS (
     SELECT *,
@@ -109,23 +114,31 @@ hits AS (
              WHEN u < $rate THEN 'rate' END AS reason
     FROM f
 ),
-capped AS (  -- hits, at most max_per_stratum non-gold ones per stratum (smallest hashes)
+capped AS (  -- hits, at most max_per_stratum non-gold ones per stratum: the ones the last
+             -- release's sample holds first, then the smallest hashes
     SELECT * FROM hits WHERE reason IS NOT NULL
     QUALIFY reason = 'gold'
-        OR row_number() OVER (PARTITION BY stratum, reason = 'gold' ORDER BY u, item_id)
-           <= $max_per_stratum
+        OR row_number() OVER (PARTITION BY stratum, reason = 'gold'
+                              ORDER BY kept DESC, u, item_id) <= $max_per_stratum
 ),
-short AS (  -- strata with fewer hits than min_per_stratum
-    SELECT stratum, count(*) AS n FROM capped GROUP BY stratum
+carried AS (  -- the last release's minimum fill, kept
+    SELECT *, 'min' AS fill_reason FROM hits WHERE reason IS NULL AND kept_min
 ),
-filled AS (  -- their smallest hashes that are not hits yet
+short AS (  -- strata with fewer items so far than min_per_stratum
+    SELECT stratum, count(*) AS n FROM (
+        SELECT stratum FROM capped UNION ALL SELECT stratum FROM carried
+    ) GROUP BY stratum
+),
+filled AS (  -- their smallest hashes that are not in yet
     SELECT h.*, 'min' AS fill_reason FROM hits h LEFT JOIN short s USING (stratum)
-    WHERE h.reason IS NULL AND coalesce(s.n, 0) < $min_per_stratum
+    WHERE h.reason IS NULL AND NOT h.kept_min AND coalesce(s.n, 0) < $min_per_stratum
     QUALIFY row_number() OVER (PARTITION BY h.stratum ORDER BY h.u, h.item_id)
         <= $min_per_stratum - coalesce(s.n, 0)
 ),
 chosen AS (
     SELECT item_id, stratum, reason, visual, textual, ub FROM capped
+    UNION ALL
+    SELECT item_id, stratum, fill_reason, visual, textual, ub FROM carried
     UNION ALL
     SELECT item_id, stratum, fill_reason, visual, textual, ub FROM filled
 )

@@ -34,12 +34,12 @@ WITH u AS (
     SELECT u.*, CASE WHEN g.annotation_id = u.a1 THEN 2 ELSE 1 END AS side,
         CASE WHEN g.annotation_id = u.a1 THEN p.who2 ELSE p.who1 END AS who
     FROM units u JOIN pairs p ON p.a1 = u.a1 AND p.a2 = u.a2
-    JOIN gold_ref g ON g.annotation_id IN (u.a1, u.a2)
+    JOIN gold_ref g ON g.item_id = u.item_id AND g.annotation_id IN (u.a1, u.a2)
 ),
 l AS (
     SELECT CASE WHEN g.annotation_id = k.a1 THEN p.who2 ELSE p.who1 END AS who, k.link_diff
     FROM link_units k JOIN pairs p ON p.a1 = k.a1 AND p.a2 = k.a2
-    JOIN gold_ref g ON g.annotation_id IN (k.a1, k.a2)
+    JOIN gold_ref g ON g.item_id = k.item_id AND g.annotation_id IN (k.a1, k.a2)
 ),
 s AS (
     SELECT who,
