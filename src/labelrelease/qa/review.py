@@ -59,12 +59,6 @@ FROM labels l WHERE l.annotation_id IN (SELECT annotation_id FROM cur)
 ORDER BY l.label_id
 """
 
-LINKS_SQL = """
-SELECT annotation_id, from_label_id, to_label_id, relation FROM links
-WHERE origin <> 'rule' AND annotation_id IN (SELECT annotation_id FROM cur)
-ORDER BY link_id
-"""
-
 
 def export_sample(con: duckdb.DuckDBPyConnection, sample: Path, inp: Path, out: Path) -> int:
     """Write the sample of a finished QA run (``sample.parquet``) as Label Studio tasks."""
@@ -75,27 +69,82 @@ def export_sample(con: duckdb.DuckDBPyConnection, sample: Path, inp: Path, out: 
     return export_tasks(con, out)
 
 
+# Tasks are written in chunks of items so that memory stays flat however large the sample is:
+# the sampled items' labels, assets and links are gathered once in DuckDB (spilling if need
+# be), and Python holds one chunk of them at a time.
+CHUNK_ITEMS = 2000
+
+
 def export_tasks(con: duckdb.DuckDBPyConnection, out: Path) -> int:
     """Write the items of table ``sample`` as Label Studio tasks to ``out``; returns the task
     count. Needs the canonical tables open on ``con``."""
-    con.execute("CREATE OR REPLACE TEMP TABLE cur AS " + CURRENT_SQL)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cur AS SELECT row_number() OVER (ORDER BY item_id) AS idx, "
+        "* FROM (" + CURRENT_SQL + ")"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cur_assets AS SELECT c.idx, a.* FROM (" + ASSETS_SQL + ") a "
+        "JOIN cur c USING (item_id)"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cur_labels AS SELECT c.idx, l.* FROM (" + LABELS_SQL + ") l "
+        "JOIN cur c USING (annotation_id)"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cur_links AS SELECT c.idx, k.link_id, k.annotation_id, "
+        "k.from_label_id, k.to_label_id, k.relation FROM links k JOIN cur c USING (annotation_id) "
+        "WHERE k.origin <> 'rule'"
+    )
+    row = con.execute("SELECT count(*) FROM cur").fetchone()
+    total = int(row[0]) if row else 0
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write("[" if total else "[]")
+            for lo in range(1, total + 1, CHUNK_ITEMS):
+                for task in _chunk_tasks(con, lo, lo + CHUNK_ITEMS - 1):
+                    text = json.dumps(task, indent=1, ensure_ascii=False)
+                    fh.write("\n" if task["id"] == 1 else ",\n")
+                    # the layout of json.dumps(tasks, indent=1): each task one level in
+                    fh.write("\n".join(" " + line for line in text.split("\n")))
+            fh.write("\n]\n" if total else "\n")
+        os.replace(tmp, out)
+    except OSError as e:
+        raise OutputError(f"cannot write {out}: {e.strerror}") from None
+    return total
+
+
+def _chunk_tasks(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> list[dict[str, Any]]:
+    """The tasks of the items numbered ``lo`` to ``hi`` (in item order) of table ``cur``."""
+    bounds = {"lo": lo, "hi": hi}
+    where = " WHERE idx BETWEEN $lo AND $hi"
     cur = con.execute(
-        "SELECT item_id, pass, blind, annotation_id FROM cur ORDER BY item_id"
+        "SELECT idx, item_id, pass, blind, annotation_id FROM cur" + where + " ORDER BY idx",
+        bounds,
     ).fetchall()
     assets: dict[str, list[tuple[Any, ...]]] = {}
-    for row in con.execute(ASSETS_SQL).fetchall():
+    query = "SELECT * EXCLUDE (idx) FROM cur_assets" + where + " ORDER BY asset_id"
+    for row in con.execute(query, bounds).fetchall():
         assets.setdefault(row[0], []).append(row)
     labels: dict[str, list[dict[str, Any]]] = {}
-    cursor = con.execute(LABELS_SQL)
+    cursor = con.execute(
+        "SELECT * EXCLUDE (idx) FROM cur_labels" + where + " ORDER BY label_id", bounds
+    )
     names = [d[0] for d in cursor.description]
     for row in cursor.fetchall():
         rec = dict(zip(names, row, strict=True))
         labels.setdefault(rec["annotation_id"], []).append(rec)
     links: dict[str, list[tuple[Any, ...]]] = {}
-    for row in con.execute(LINKS_SQL).fetchall():
+    query = (
+        "SELECT annotation_id, from_label_id, to_label_id, relation FROM cur_links"
+        + where
+        + " ORDER BY link_id"
+    )
+    for row in con.execute(query, bounds).fetchall():
         links.setdefault(row[0], []).append(row)
     tasks = []
-    for index, (item_id, qa_pass, blind, annotation_id) in enumerate(cur, start=1):
+    for index, item_id, qa_pass, blind, annotation_id in cur:
         item_assets = assets.get(item_id, [])
         by_id = {a[3]: a for a in item_assets}
         task: dict[str, Any] = {
@@ -120,8 +169,7 @@ def export_tasks(con: duckdb.DuckDBPyConnection, out: Path) -> int:
                     )
             task["predictions"] = [{"model_version": "qa-current", "result": result}]
         tasks.append(task)
-    _write(out, json.dumps(tasks, indent=1, ensure_ascii=False) + "\n")
-    return len(tasks)
+    return tasks
 
 
 def _result(lab: dict[str, Any], assets: dict[str, tuple[Any, ...]]) -> dict[str, Any] | None:
