@@ -37,6 +37,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from types import ModuleType
@@ -303,13 +304,12 @@ def pull_counts(project: Path) -> dict[str, Any] | None:
 
 def bench(
     labels: int, *, repeat: int, seed: int, work: Path, with_incremental: bool,
-    memory_limit: str, threads: int,
+    memory_limit: str, threads: int, save: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """The benchmark at one size; the results document."""
     shared = _load("bench_run_shared", BENCH / "run.py")
     work.mkdir(parents=True, exist_ok=True)
     raw, stats = ensure_raw(work, labels, seed, 0.0)
-    changed = ensure_raw(work, labels, seed, 0.01) if with_incremental else None
     project = work / f"project-{labels}"
     cmds = {n: str(s.get("cmd", "")) for n, s in stages(ROOT / "dvc.yaml")}
     runs = []
@@ -329,14 +329,19 @@ def bench(
         "machine": shared.machine(),
         "code": shared.package_source(),
         "generated": stats,
-        "generated_changed": changed[1] if changed else None,
+        "generated_changed": None,
         "stages_in_dvc_yaml": names,
         "runs": runs,
         "summary": summarise(runs, names),
         "pull_counts": pull_counts(project),
     }
     if with_incremental and not runs[-1]["failed"]:
-        doc["incremental"] = incremental(project, changed[0] if changed else None)
+        if save is not None:  # the full runs are kept even if the incremental part never ends
+            save(doc)
+        # the 1 %-changed exports are generated only now, so the full runs start at once
+        changed = ensure_raw(work, labels, seed, 0.01)
+        doc["generated_changed"] = changed[1]
+        doc["incremental"] = incremental(project, changed[0])
     return doc
 
 
@@ -404,15 +409,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     failed = False
     for labels in args.labels:
-        doc = bench(
-            labels, repeat=args.repeat, seed=args.seed, work=args.work,
-            with_incremental=args.incremental, memory_limit=args.memory_limit,
-            threads=args.threads,
-        )  # fmt: skip
         path = args.results / f"e2e-{labels}.json"
         previous = json.loads(path.read_text()) if path.exists() else None
         args.results.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+        def save(doc: dict[str, Any], path: Path = path) -> None:
+            path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+        doc = bench(
+            labels, repeat=args.repeat, seed=args.seed, work=args.work,
+            with_incremental=args.incremental, memory_limit=args.memory_limit,
+            threads=args.threads, save=save,
+        )  # fmt: skip
+        save(doc)
         print()
         print(table(doc, previous))
         print(f"\nresults: {path}")
