@@ -49,7 +49,7 @@ from generate_ls import _ring, annotation, prediction, region_id, sentence, time
 from generate_vtt import stamp
 from ls_vocab import LANG_WEIGHTS, WORDS, Zipf
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Bump when the output changes, so cached projects are regenerated."""
 
 T = TypeVar("T")
@@ -253,7 +253,7 @@ def image_pass(
             kind, control = "polygonlabels", "poly"
         region = {"id": rid, "type": kind, "from_name": control, "to_name": "image",
                   "value": value, "original_width": width, "original_height": height,
-                  "image_rotation": 0}  # fmt: skip
+                  "image_rotation": 0, "_drawn": drawn}  # fmt: skip
         if model:
             region["score"] = round(rng.uniform(0.05, 1.0), 4)
         out.append(region)
@@ -263,7 +263,7 @@ def image_pass(
         cls = r.maybe(group, lambda g: g.choice(PHRASE_CLASSES))
         value = {"start": start, "end": end, "text": text[start:end], "labels": [cls]}
         out.append({"id": rid, "type": "labels", "from_name": "phrase", "to_name": "caption",
-                    "value": value})  # fmt: skip
+                    "value": value, "_drawn": group})  # fmt: skip
         if boxes.get(group):
             relations.append({"type": "relation", "from_id": rid, "to_id": rng.choice(boxes[group]),
                               "direction": "right", "labels": ["describes"]})  # fmt: skip
@@ -280,7 +280,8 @@ def video_pass(r: Rand, n: int, frames: int, stats: Stats, model: bool) -> list[
     out = []
     for _ in range(n):
         if rng.random() < 0.7:
-            cls = r.cls(VIDEO_CLASSES)
+            drawn = VIDEO_CLASSES.draw(rng)
+            cls = r.maybe(drawn, VIDEO_CLASSES.draw)
             if rng.random() < BAD * 0.6:
                 cls = TYPO
                 stats.bad("class_not_in_config")
@@ -307,19 +308,123 @@ def video_pass(r: Rand, n: int, frames: int, stats: Stats, model: bool) -> list[
             value = {"sequence": sequence, "framesCount": frames, "duration": frames / 25,
                      "labels": [cls]}  # fmt: skip
             region = {"id": region_id(rng), "type": "videorectangle", "from_name": "box",
-                      "to_name": "video", "value": value}  # fmt: skip
+                      "to_name": "video", "value": value, "_drawn": drawn}  # fmt: skip
         else:
             start = rng.randint(1, frames - 10)
+            drawn = EVENT_CLASSES.draw(rng)
             value = {"ranges": [{"start": start, "end": rng.randint(start, frames)}],
-                     "timelinelabels": [r.cls(EVENT_CLASSES)]}  # fmt: skip
+                     "timelinelabels": [r.maybe(drawn, EVENT_CLASSES.draw)]}  # fmt: skip
             region = {"id": region_id(rng), "type": "timelinelabels", "from_name": "events",
-                      "to_name": "video", "value": value}  # fmt: skip
+                      "to_name": "video", "value": value, "_drawn": drawn}  # fmt: skip
         if model:
             region["score"] = round(rng.uniform(0.05, 1.0), 4)
         else:
             region["origin"] = "manual"
         out.append(region)
     return out
+
+
+# A later pass (second human, model pre-label) over the same task: the first pass's regions,
+# each kept (else a presence disagreement), moved a little (boxes keep IoU > 0.5 with the
+# original), sometimes another class; the first pass's relations between kept regions, a few
+# pointing elsewhere; sometimes one region the first pass missed.
+DROP = {False: 0.06, True: 0.12}
+"""Chance a region of the first pass is missing from a human (False) or model (True) pass."""
+RECLASS = {False: 0.07, True: 0.12}
+"""Chance a kept region gets another class."""
+RELINK = 0.08
+"""Chance a kept relation points to another region of its kind."""
+EXTRA = 0.25
+"""Chance a pass has one region the first pass does not."""
+CLASSES = {"rectanglelabels": IMAGE_CLASSES, "polygonlabels": IMAGE_CLASSES,
+           "videorectangle": VIDEO_CLASSES, "timelinelabels": EVENT_CLASSES}  # fmt: skip
+"""The classes of a region type; a phrase's classes are ``PHRASE_CLASSES``."""
+
+
+def _class_key(region: dict[str, Any]) -> str:
+    value = region["value"]
+    return next(k for k in ("rectanglelabels", "polygonlabels", "labels", "timelinelabels")
+                if k in value)  # fmt: skip
+
+
+def _moved(rng: random.Random, region: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``region``'s value drawn again by another hand: a few percent off."""
+    value = orjson.loads(orjson.dumps(region["value"]))
+    kind = region["type"]
+    if kind == "rectanglelabels":
+        w, h = abs(value["width"]), abs(value["height"])  # a bad size is not copied
+        value["x"] += rng.uniform(-0.04, 0.04) * w
+        value["y"] += rng.uniform(-0.04, 0.04) * h
+        value["width"], value["height"] = w * rng.uniform(0.93, 1.07), h * rng.uniform(0.93, 1.07)
+    elif kind == "polygonlabels":
+        xs, ys = [p[0] for p in value["points"]], [p[1] for p in value["points"]]
+        dx = (max(xs) - min(xs)) * rng.uniform(-0.04, 0.04)
+        dy = (max(ys) - min(ys)) * rng.uniform(-0.04, 0.04)
+        value["points"] = [[x + dx, y + dy] for x, y in value["points"]]
+    elif kind == "videorectangle":
+        dx, dy = rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5)
+        for k in value["sequence"]:
+            k["x"], k["y"] = k["x"] + dx, k["y"] + dy
+    elif kind == "timelinelabels":
+        for span in value["ranges"]:
+            length = span["end"] - span["start"]
+            span["start"] = max(1, span["start"] + rng.randint(-2, 2))
+            span["end"] = max(span["start"], span["start"] + length + rng.randint(-2, 2))
+    elif kind == "choices" and rng.random() < RECLASS[False]:
+        value["choices"] = [rng.choice(QUALITY)]
+    return value
+
+
+def derive(
+    r: Rand, first: list[dict[str, Any]], budget: int, model: bool, stats: Stats
+) -> list[dict[str, Any]]:
+    """A later pass over a task whose first pass is ``first``, with at most ``budget`` regions
+    (relations are not labels). Classes go through ``Rand.maybe`` like the first pass's, so
+    ``--change`` changes the same share of this pass's labels."""
+    rng = r.rng
+    out: list[dict[str, Any]] = []
+    ids: dict[str, str] = {}
+    by_type: dict[str, list[str]] = {}
+    for region in first:
+        if region["type"] == "relation" or len(out) >= budget or rng.random() < DROP[model]:
+            continue
+        value = _moved(rng, region)
+        if region["type"] != "choices":
+            key = _class_key(region)
+            zipf = CLASSES.get(region["type"])
+            drawn = region["_drawn"]
+            if rng.random() < RECLASS[model]:
+                drawn = zipf.draw(rng) if zipf else rng.choice(PHRASE_CLASSES)
+            value[key] = [r.maybe(drawn, zipf.draw if zipf else lambda g: g.choice(PHRASE_CLASSES))]
+        rid = region_id(rng)
+        ids[region["id"]] = rid
+        by_type.setdefault(region["type"], []).append(rid)
+        copy = {k: v for k, v in region.items() if k not in ("id", "value", "score", "origin")}
+        copy.update(id=rid, value=value)
+        if model:
+            copy["score"] = round(rng.uniform(0.05, 1.0), 4)
+        elif region["type"] in ("videorectangle", "timelinelabels"):
+            copy["origin"] = "manual"
+        out.append(copy)
+    boxes = [x for x in out if x["type"] in ("rectanglelabels", "videorectangle")]
+    if boxes and len(out) < budget and rng.random() < EXTRA:  # one the first pass missed
+        extra = orjson.loads(orjson.dumps(rng.choice(boxes)))
+        extra["id"] = region_id(rng)
+        value = extra["value"]
+        for k in value.get("sequence") or [value]:
+            k["x"], k["y"] = (k["x"] + 30) % 70, (k["y"] + 30) % 70
+        out.append(extra)
+        stats.count("extra_regions")
+    relations = []
+    for rel in (x for x in first if x["type"] == "relation"):
+        if rel["from_id"] not in ids or rel["to_id"] not in ids:
+            continue
+        to = ids[rel["to_id"]]
+        if rng.random() < RELINK:
+            to = rng.choice(by_type.get("rectanglelabels") or [to])
+        relations.append({**rel, "from_id": ids[rel["from_id"]], "to_id": to})
+    stats.count("relations", len(relations))
+    return out + relations
 
 
 def ls_task(
@@ -352,17 +457,26 @@ def ls_task(
 
         per_pass = (1, 10)
     annotations, predictions, used = [], [], 0
+    first: list[dict[str, Any]] = []
     for i in range(passes + predicted):
         n = min(budget - used, rng.randint(*per_pass))
         if n <= 0:
             break
         model = i == passes
-        results = draw(n, model)
+        if i == 0:
+            results = first = draw(n, model)
+        else:  # a later pass labels the same things as the first, with its own differences
+            results = derive(r, first, budget - used, model, stats)
+            n = sum(1 for x in results if x["type"] != "relation")
+            if n == 0:
+                break
         used += n
         if model:
             predictions.append(prediction(rng, next(ids), task_id, results, kind, created + 5))
         else:
             annotations.append(annotation(rng, next(ids), task_id, results, created + 60 * (i + 1)))
+    for x in (x for a in (*annotations, *predictions) for x in a["result"]):
+        x.pop("_drawn", None)
     stats.count(f"{kind}_tasks")
     stats.count("annotations", len(annotations))
     stats.count("predictions", len(predictions))

@@ -37,6 +37,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from types import ModuleType
@@ -241,9 +242,16 @@ def _next_release(params: Path) -> None:
         params.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
 
 
-def incremental(project: Path, changed_raw: Path | None) -> dict[str, Any]:
-    """DVC's own costs after the stages ran: commit, a no-op repro, a repro after a change."""
-    out: dict[str, Any] = {}
+def incremental(
+    project: Path,
+    changed_raw: Callable[[], Path] | None,
+    out: dict[str, Any] | None = None,
+    save: Callable[[], None] | None = None,
+) -> dict[str, Any]:
+    """DVC's own costs after the stages ran: commit, a no-op repro, a repro after a change
+    (``changed_raw`` makes the changed exports). Figures go into ``out``, and ``save`` is called
+    once the no-op figures are in, before the long part."""
+    out = {} if out is None else out
     print("  dvc commit", flush=True)
     out["dvc_commit"] = _figures(run_measured(["dvc", "commit", "-f", "-q"], project))
     noop = []
@@ -255,9 +263,12 @@ def incremental(project: Path, changed_raw: Path | None) -> dict[str, Any]:
         "median_wall_s": statistics.median(r["wall_s"] for r in noop),
     }
     print(f"  no-op dvc repro: {out['noop_repro']['median_wall_s']:.2f} s", flush=True)
+    if save is not None:
+        save()
     if changed_raw is not None:
+        folder = changed_raw()
         shutil.rmtree(project / RAW)
-        shutil.copytree(changed_raw, project / RAW, copy_function=os.link)
+        shutil.copytree(folder, project / RAW, copy_function=os.link)
         _next_release(project / "params.yaml")
         print("  dvc repro after 1 % of the labels changed", flush=True)
         m = run_measured(["dvc", "repro"], project)
@@ -303,13 +314,12 @@ def pull_counts(project: Path) -> dict[str, Any] | None:
 
 def bench(
     labels: int, *, repeat: int, seed: int, work: Path, with_incremental: bool,
-    memory_limit: str, threads: int,
+    memory_limit: str, threads: int, save: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """The benchmark at one size; the results document."""
     shared = _load("bench_run_shared", BENCH / "run.py")
     work.mkdir(parents=True, exist_ok=True)
     raw, stats = ensure_raw(work, labels, seed, 0.0)
-    changed = ensure_raw(work, labels, seed, 0.01) if with_incremental else None
     project = work / f"project-{labels}"
     cmds = {n: str(s.get("cmd", "")) for n, s in stages(ROOT / "dvc.yaml")}
     runs = []
@@ -329,14 +339,88 @@ def bench(
         "machine": shared.machine(),
         "code": shared.package_source(),
         "generated": stats,
-        "generated_changed": changed[1] if changed else None,
+        "generated_changed": None,
         "stages_in_dvc_yaml": names,
         "runs": runs,
         "summary": summarise(runs, names),
         "pull_counts": pull_counts(project),
     }
     if with_incremental and not runs[-1]["failed"]:
-        doc["incremental"] = incremental(project, changed[0] if changed else None)
+        if save is not None:  # the full runs are kept even if the incremental part never ends
+            save(doc)
+
+        def changed() -> Path:  # generated only when needed, so the full runs start at once
+            folder, stats = ensure_raw(work, labels, seed, 0.01)
+            doc["generated_changed"] = stats
+            return folder
+
+        doc["incremental"] = {}
+        incremental(project, changed, doc["incremental"], (lambda: save(doc)) if save else None)
+    return doc
+
+
+# --- targets and scaling -------------------------------------------------------------------------
+
+TARGETS = {"cpu_ratio": 8.0, "peak_mb": 4096.0, "peak_vs_smaller": 2.0, "noop_repro_s": 5.0}
+"""Issue 8's targets: the whole pipeline within 8x of the baseline (CPU time: wall time on a
+shared machine is noise), peak memory under 4 GB and under 2x the peak at a smaller size, a no-op
+``dvc repro`` under 5 s."""
+
+
+def scaling(doc: dict[str, Any], smaller: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Peak memory per stage and in total against the run at a smaller size."""
+    if smaller is None:
+        return None
+    mine, theirs = doc["summary"].get("median", {}), smaller["summary"].get("median", {})
+    out: dict[str, Any] = {"vs_labels": smaller["labels"], "labels_ratio": 0.0, "stages": {}}
+    out["labels_ratio"] = round(doc["labels"] / smaller["labels"], 2)
+    for name in mine:
+        if name in theirs:
+            out["stages"][name] = {
+                k: round(mine[name][k] / theirs[name][k], 2)
+                for k in ("maxrss_mb", "tree_rss_mb", "cpu_s", "wall_s")
+                if theirs[name][k]
+            }
+    return out
+
+
+def targets(doc: dict[str, Any]) -> dict[str, Any]:
+    """Each target of issue 8: the figure, the bound and whether it is met (None: not measured)."""
+    s = doc["summary"]
+    total = s.get("median", {}).get("total")
+    ratio = s.get("ratio", {}).get("total", {})
+    scale = (doc.get("memory_scaling") or {}).get("stages", {}).get("total", {})
+    noop = (doc.get("incremental") or {}).get("noop_repro", {}).get("median_wall_s")
+
+    def row(figure: float | None, bound: float) -> dict[str, Any]:
+        return {"figure": figure, "bound": bound, "met": None if figure is None else figure < bound}
+
+    return {
+        "pipeline_cpu_vs_baseline": row(ratio.get("cpu_s"), TARGETS["cpu_ratio"]),
+        "pipeline_wall_vs_baseline": row(ratio.get("wall_s"), TARGETS["cpu_ratio"]),
+        "peak_tree_mb": row(total["tree_rss_mb"] if total else None, TARGETS["peak_mb"]),
+        "peak_vs_smaller": row(scale.get("tree_rss_mb"), TARGETS["peak_vs_smaller"]),
+        "noop_repro_s": row(noop, TARGETS["noop_repro_s"]),
+    }
+
+
+def smaller_run(results: Path, labels: int) -> dict[str, Any] | None:
+    """The results document of the largest size below ``labels`` (the 1M run for 10M)."""
+    found = []
+    for path in results.glob("e2e-*.json"):
+        size = path.stem.removeprefix("e2e-")
+        if size.isdigit() and int(size) < labels:
+            found.append((int(size), path))
+    if not found:
+        return None
+    doc: dict[str, Any] = json.loads(max(found)[1].read_text(encoding="utf-8"))
+    return doc if doc.get("summary", {}).get("median") else None
+
+
+def annotate(doc: dict[str, Any], results: Path) -> dict[str, Any]:
+    """``doc`` with its memory scaling against the next smaller size and its targets."""
+    doc["memory_scaling"] = scaling(doc, smaller_run(results, doc["labels"]))
+    doc["targets"] = targets(doc)
     return doc
 
 
@@ -369,6 +453,15 @@ def table(doc: dict[str, Any], previous: dict[str, Any] | None = None) -> str:
             f"| baseline | {b['wall_s']:.1f} | {b['cpu_s']:.1f} | {b['maxrss_mb']:,.0f} | "
             f"{b['tree_rss_mb']:,.0f} | 1x | 1x | 1x | |"
         )
+    scale = doc.get("memory_scaling")
+    if scale:
+        lines.append("")
+        lines.append(
+            f"peak memory vs {scale['vs_labels']:,} labels ({scale['labels_ratio']:g}x the "
+            "labels): " + ", ".join(
+                f"{n} {v.get('tree_rss_mb', 0):.2f}x" for n, v in scale["stages"].items()
+            )
+        )  # fmt: skip
     inc = doc.get("incremental")
     if inc:
         lines.append("")
@@ -382,6 +475,12 @@ def table(doc: dict[str, Any], previous: dict[str, Any] | None = None) -> str:
                 f"dvc repro after 1 % of the labels changed: {c['wall_s']:.1f} s wall, "
                 f"{c['cpu_s']:.1f} s CPU, peak {c['maxrss_mb']:,.0f} MB (exit {c['returncode']})"
             )
+    if doc.get("targets"):
+        lines.append("")
+        for name, t in doc["targets"].items():
+            verdict = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
+            figure = "-" if t["figure"] is None else f"{t['figure']:,.2f}"
+            lines.append(f"target {name}: {figure} < {t['bound']:g}: {verdict}")
     failed = [r["failed"] for r in doc["runs"] if r["failed"]]
     if failed:
         lines.append(f"\nFAILED: stage {failed[0]} (stderr in the results JSON)")
@@ -401,18 +500,35 @@ def main(argv: list[str] | None = None) -> int:
         "--no-incremental", dest="incremental", action="store_false",
         help="skip dvc commit, the no-op repro and the repro after a 1 %% change",
     )  # fmt: skip
+    parser.add_argument(
+        "--annotate-only", action="store_true",
+        help="run nothing: add memory scaling and targets to the existing results of --labels",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    args.work = args.work.resolve()  # the commands run in the project, not here
+    if args.annotate_only:
+        for labels in args.labels:
+            path = args.results / f"e2e-{labels}.json"
+            doc = annotate(json.loads(path.read_text(encoding="utf-8")), args.results)
+            path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            print(table(doc))
+        return 0
     failed = False
     for labels in args.labels:
-        doc = bench(
-            labels, repeat=args.repeat, seed=args.seed, work=args.work,
-            with_incremental=args.incremental, memory_limit=args.memory_limit,
-            threads=args.threads,
-        )  # fmt: skip
         path = args.results / f"e2e-{labels}.json"
         previous = json.loads(path.read_text()) if path.exists() else None
         args.results.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+        def save(doc: dict[str, Any], path: Path = path) -> None:
+            annotate(doc, args.results)
+            path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+        doc = bench(
+            labels, repeat=args.repeat, seed=args.seed, work=args.work,
+            with_incremental=args.incremental, memory_limit=args.memory_limit,
+            threads=args.threads, save=save,
+        )  # fmt: skip
+        save(doc)
         print()
         print(table(doc, previous))
         print(f"\nresults: {path}")
