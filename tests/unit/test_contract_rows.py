@@ -60,8 +60,9 @@ def contract_with(**sections: Any) -> Contract:
     """The real contract with some top-level sections replaced."""
     data = yaml.safe_load(CONTRACT_FILE.read_text(encoding="utf-8"))
     data.update(copy.deepcopy(sections))
-    if "taxonomy" in sections:  # the derived-link rules name classes of the real taxonomy
-        data["cross_modal"].pop("rules", None)
+    if "taxonomy" in sections:  # the derived-link rules and the required mentions name
+        data["cross_modal"].pop("rules", None)  # classes of the real taxonomy
+        data["text_policy"].get("invented_objects", {}).pop("require_mention", None)
     return contract_from_data(data, source="test contract")
 
 
