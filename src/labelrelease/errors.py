@@ -146,8 +146,11 @@ class ReleaseError(LabelReleaseError):
     exit_code = 8
 
 
-class GateFailedError(ReleaseError):
-    """A gate of check.json or qa.json failed and no override with a reason covers it."""
+class ReleaseGateFailed(ReleaseError):
+    """A gate of check.json or qa.json failed and no override with a reason covers it.
+
+    A release error (exit 8), not a :class:`GateFailed` (exit 6): the stage that owns the gate
+    already stopped, or was overridden; this is the release refusing what it was given."""
 
 
 class ReleaseExistsError(ReleaseError):

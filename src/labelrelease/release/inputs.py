@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from labelrelease.errors import ConfigError, GateFailedError, InputError
+from labelrelease.errors import ConfigError, InputError, ReleaseGateFailed
 from labelrelease.project import params_section
 
 PARAMS: dict[str, type | tuple[type, ...]] = {
@@ -232,7 +232,7 @@ def run_gates(inputs: Inputs) -> tuple[list[dict[str, Any]], list[dict[str, str]
             f"{g['stage']}:{g['figure']} = {g['value']} (threshold {g['threshold']})"
             for g in failed
         )
-        raise GateFailedError(
+        raise ReleaseGateFailed(
             f"gate(s) failed: {shown}; fix the data and rerun check/qa, or override a gate "
             "with a reason (`labelrelease check --allow FIGURE --reason TEXT`)"
         )
