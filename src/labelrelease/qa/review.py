@@ -310,13 +310,3 @@ def _remap(con: duckdb.DuckDBPyConnection, staged: Path, built: Path, table: str
         "SELECT count(*) FROM read_parquet($p)", {"p": str(built / f"{table}.parquet")}
     ).fetchone()
     return int(row[0]) if row else 0
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as e:
-        raise OutputError(f"cannot write {path}: {e.strerror}") from None
