@@ -15,17 +15,22 @@ from tests.functional.test_dvc_stage import BIN, run
 STAGES = ("pull", "migrate", "check", "qa", "release")
 
 
+def init_demo_project(folder: Path) -> Path:
+    """A git + DVC project in ``folder`` with the demo's pipeline, params and raw data."""
+    for name in ("dvc.yaml", "params.yaml", ".dvcignore", "CHANGELOG.md"):
+        shutil.copy(ROOT / name, folder / name)
+    for sub in ("pipelines", "expectations", "data/raw"):
+        shutil.copytree(ROOT / sub, folder / sub)
+    (folder / "src" / "labelrelease").mkdir(parents=True)  # a dep of every stage
+    (folder / "src" / "labelrelease" / "VERSION").write_text("test\n")
+    for cmd in (("git", "init", "-q"), (str(BIN / "dvc"), "init", "-q")):
+        assert run(*cmd, cwd=folder).returncode == 0
+    return folder
+
+
 @pytest.fixture
 def demo_project(tmp_path: Path) -> Path:
-    for name in ("dvc.yaml", "params.yaml", ".dvcignore", "CHANGELOG.md"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for folder in ("pipelines", "expectations", "data/raw"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    (tmp_path / "src" / "labelrelease").mkdir(parents=True)  # a dep of every stage
-    (tmp_path / "src" / "labelrelease" / "VERSION").write_text("test\n")
-    for cmd in (("git", "init", "-q"), (str(BIN / "dvc"), "init", "-q")):
-        assert run(*cmd, cwd=tmp_path).returncode == 0
-    return tmp_path
+    return init_demo_project(tmp_path)
 
 
 @pytest.mark.slow

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.functional.conftest import ROOT, cli
+from tests.functional.conftest import cli
+from tests.functional.test_dvc_pipeline import init_demo_project
 from tests.functional.test_dvc_stage import BIN, run
 
 MIG = "0003_rename_motorcycle_to_motorbike"
@@ -38,15 +38,7 @@ TASKS = "data/raw/multimodal/tasks.json"
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Path:
-    for name in ("dvc.yaml", "params.yaml", ".dvcignore", "CHANGELOG.md"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for folder in ("pipelines", "expectations", "data/raw"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    (tmp_path / "src" / "labelrelease").mkdir(parents=True)  # a dep of every stage
-    (tmp_path / "src" / "labelrelease" / "VERSION").write_text("test\n")
-    for cmd in (("git", "init", "-q"), (str(BIN / "dvc"), "init", "-q")):
-        assert run(*cmd, cwd=tmp_path).returncode == 0
-    return tmp_path
+    return init_demo_project(tmp_path)
 
 
 def _rows(sql: str, *params: object) -> list[tuple[object, ...]]:
