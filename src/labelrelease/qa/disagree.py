@@ -1,7 +1,7 @@
 """Disagreement between two passes over one item, from the ``matches`` of :mod:`.match`.
 
 Table ``units`` has one row per matched label pair and one per label matched on one side only,
-for every pair of passes (``pairs``):
+for every pair of passes (``pairs``), on the kinds the pair compares (``pairs.kinds``):
 
 - **presence**: a label matched on one side only (share of all units);
 - **class**: matched, classes differ (share of matched units);
@@ -51,14 +51,14 @@ one AS (  -- labels without a match in the pair: anti-joins on (pair, label), ha
         x.bad AS schema_diff
     FROM pairs p JOIN lm x ON x.annotation_id = p.a1
     LEFT JOIN matches m ON m.a1 = p.a1 AND m.a2 = p.a2 AND m.l1 = x.label_id
-    WHERE m.l1 IS NULL
+    WHERE m.l1 IS NULL AND (p.kinds IS NULL OR list_contains(p.kinds, x.kind))
     UNION ALL
     SELECT p.item_id, p.a1, p.a2, p.pair_type, p.pair_name, x.modality, x.kind,
         NULL::VARCHAR, x.label_id, 'only_2',
         NULL::BOOLEAN, NULL::BOOLEAN, NULL::DOUBLE, x.bad
     FROM pairs p JOIN lm x ON x.annotation_id = p.a2
     LEFT JOIN matches m ON m.a1 = p.a1 AND m.a2 = p.a2 AND m.l2 = x.label_id
-    WHERE m.l2 IS NULL
+    WHERE m.l2 IS NULL AND (p.kinds IS NULL OR list_contains(p.kinds, x.kind))
 )
 SELECT * FROM matched UNION ALL SELECT * FROM one
 """

@@ -20,6 +20,12 @@ Similarity per kind (a candidate needs at least its threshold):
 - text, number, datetime: same class (which text it is: caption, transcript) and, where both
   sides sit on a time or character range, the IoU of those ranges.
 - mask: not matched (counted as ``not_compared``).
+
+Which passes are compared: every two passes over one item from one export file (one labelling
+task) on every kind; two passes from different files only on the kinds both files hold. A
+WebVTT transcript (``text``) and an RTTM of the same recording (``time_span``) are two tasks
+with no kind in common and are not a pair; a reviewed pass imported with ``qa import`` is
+compared with the original on the kinds the review holds too.
 """
 
 from __future__ import annotations
@@ -41,15 +47,32 @@ CREATE OR REPLACE TABLE pairs AS
 WITH a AS (
     SELECT annotation_id, item_id, origin,
         CASE WHEN origin = 'human' THEN coalesce(annotator, 'anonymous')
-             ELSE 'model:' || coalesce(model, 'unnamed') END AS who
+             ELSE 'model:' || coalesce(model, 'unnamed') END AS who,
+        split_part(source_ref, '#', 1) AS file
     FROM annotations WHERE status <> 'cancelled'
+),
+p AS (
+    SELECT a1.item_id, a1.annotation_id AS a1, a2.annotation_id AS a2, a1.who AS who1,
+        a2.who AS who2, a1.file AS f1, a2.file AS f2,
+        CASE WHEN a1.origin = 'human' AND a2.origin = 'human' THEN 'human-human'
+             WHEN a1.origin = 'model' AND a2.origin = 'model' THEN 'model-model'
+             ELSE 'human-model' END AS pair_type,
+        least(a1.who, a2.who) || ' ~ ' || greatest(a1.who, a2.who) AS pair_name
+    FROM a a1 JOIN a a2 ON a1.item_id = a2.item_id AND a1.annotation_id < a2.annotation_id
+),
+cross_files AS (SELECT f1 AS file FROM p WHERE f1 <> f2 UNION SELECT f2 FROM p WHERE f1 <> f2),
+scope AS (  -- the kinds each export file of a cross-file pair holds, anywhere in it
+    SELECT a.file, list(DISTINCT l.kind ORDER BY l.kind) AS kinds
+    FROM a SEMI JOIN cross_files c ON c.file = a.file
+    JOIN lab l ON l.annotation_id = a.annotation_id
+    GROUP BY a.file
 )
-SELECT a1.item_id, a1.annotation_id AS a1, a2.annotation_id AS a2, a1.who AS who1, a2.who AS who2,
-    CASE WHEN a1.origin = 'human' AND a2.origin = 'human' THEN 'human-human'
-         WHEN a1.origin = 'model' AND a2.origin = 'model' THEN 'model-model'
-         ELSE 'human-model' END AS pair_type,
-    least(a1.who, a2.who) || ' ~ ' || greatest(a1.who, a2.who) AS pair_name
-FROM a a1 JOIN a a2 ON a1.item_id = a2.item_id AND a1.annotation_id < a2.annotation_id
+SELECT item_id, a1, a2, who1, who2, pair_type, pair_name,
+    -- NULL: one export file, one labelling task, every kind compared; else the kinds both
+    -- files hold (a WebVTT transcript and an RTTM of one recording share none)
+    CASE WHEN f1 <> f2 THEN list_intersect(s1.kinds, s2.kinds) END AS kinds
+FROM p LEFT JOIN scope s1 ON s1.file = p.f1 LEFT JOIN scope s2 ON s2.file = p.f2
+WHERE f1 = f2 OR len(list_intersect(s1.kinds, s2.kinds)) > 0
 """
 
 LAB_SQL = """
@@ -65,7 +88,7 @@ WITH base AS (
              THEN list_filter(l.points, lambda v, i: i % 2 = 0) END AS py,
         l.x, l.y, l.w, l.h, l.t_start, l.t_end, l.frame_start, l.frame_end,
         l.char_start, l.char_end, l.keyframes
-    FROM labels l  -- labels of the passes compared (``pairs``), with the item of their pass
+    FROM labels l  -- labels of comparable kinds, with the item of their pass
     JOIN annotations a ON a.annotation_id = l.annotation_id AND a.status <> 'cancelled'
     WHERE l.kind IN ({kinds})
 )
@@ -177,11 +200,12 @@ def _quoted(names: tuple[str, ...]) -> str:
 
 
 def build_matches(con: duckdb.DuckDBPyConnection, settings: QASettings) -> int:
-    """Tables ``pairs`` (two passes over one item), ``lab`` (comparable labels with their
-    extents) and ``matches`` (a1, a2, asset_id, kind, l1, l2, sim: optimal one-to-one).
+    """Tables ``lab`` (comparable labels with their extents), ``pairs`` (two passes over one
+    item that share a labelling task; ``kinds``: the kinds compared, NULL for all) and
+    ``matches`` (a1, a2, asset_id, kind, l1, l2, sim: optimal one-to-one).
     Returns how many groups needed the assignment solver."""
-    con.execute(PAIRS_SQL)
     con.execute(LAB_SQL.format(kinds=_quoted(COMPARED_KINDS), kp=KEYPOINT_SIZE))
+    con.execute(PAIRS_SQL)
     con.execute(
         CAND_SQL.format(
             regions=_quoted(REGION_KINDS),
