@@ -24,8 +24,10 @@ NORM = "lower(trim(regexp_replace(nfc_normalize({0}), '\\s+', ' ', 'g')))"
 
 UNITS_SQL = """
 CREATE OR REPLACE TABLE units AS
-WITH lm AS (
-    SELECT l.*, coalesce(a.modality, 'none') AS modality, v.label_id IS NOT NULL AS bad
+WITH lm AS (  -- only what a unit needs; the text normalised once per label
+    SELECT l.label_id, l.annotation_id, l.kind, l.class, l.text IS NOT NULL AS has_text,
+        {norm} AS norm,
+        coalesce(a.modality, 'none') AS modality, v.label_id IS NOT NULL AS bad
     FROM lab l LEFT JOIN assets a ON a.asset_id = l.asset_id
     LEFT JOIN invalid v ON v.label_id = l.label_id
 ),
@@ -33,12 +35,13 @@ matched AS (
     SELECT p.item_id, p.a1, p.a2, p.pair_type, p.pair_name, x1.modality, m.kind,
         m.l1, m.l2, 'matched' AS status,
         x1.class IS DISTINCT FROM x2.class AS class_diff,
-        CASE WHEN x1.text IS NULL AND x2.text IS NULL THEN NULL
-             ELSE {n1} IS DISTINCT FROM {n2} END AS text_diff,
-        CASE WHEN x1.text IS NULL AND x2.text IS NULL THEN NULL
-             WHEN x1.text IS NULL OR x2.text IS NULL THEN 0.0
-             ELSE 1.0 - levenshtein(left({n1}, 2000), left({n2}, 2000))
-                 / greatest(length(left({n1}, 2000)), length(left({n2}, 2000)), 1)
+        CASE WHEN NOT x1.has_text AND NOT x2.has_text THEN NULL
+             ELSE x1.norm IS DISTINCT FROM x2.norm END AS text_diff,
+        CASE WHEN NOT x1.has_text AND NOT x2.has_text THEN NULL
+             WHEN NOT x1.has_text OR NOT x2.has_text THEN 0.0
+             WHEN x1.norm = x2.norm THEN 1.0
+             ELSE 1.0 - levenshtein(left(x1.norm, 2000), left(x2.norm, 2000))
+                 / greatest(length(left(x1.norm, 2000)), length(left(x2.norm, 2000)), 1)
              END AS text_sim,
         x1.bad <> x2.bad AS schema_diff
     FROM matches m JOIN pairs p ON p.a1 = m.a1 AND p.a2 = m.a2
@@ -122,18 +125,24 @@ ALL_UNITS = """
      true, link_diff FROM link_units)
 """
 
-GROUPINGS = {
-    "overall": "'all'",
-    "by_pair_type": "pair_type",
-    "by_pair": "pair_name",
-    "by_modality_kind": "modality || '/' || kind",
-}
-"""Group keys of the disagreement report (fixed SQL text)."""
+GROUPINGS = ("overall", "by_pair_type", "by_pair", "by_modality_kind")
+"""The groups of the disagreement report, all computed in one scan (``GROUPED_SQL``)."""
+
+GROUPED_SQL = """
+SELECT grouping(pair_type, pair_name, modality_kind) AS level,
+    coalesce(pair_type, pair_name, modality_kind, 'all') AS g, {figures}
+FROM (SELECT *, modality || '/' || kind AS modality_kind FROM {units})
+GROUP BY GROUPING SETS ((), (pair_type), (pair_name), (modality_kind))
+ORDER BY level, g
+"""
+LEVELS = {7: "overall", 3: "by_pair_type", 5: "by_pair", 6: "by_modality_kind"}
+"""``grouping()`` of each grouping set (a bit per column left out: pair_type 4, pair_name 2,
+modality_kind 1)."""
 
 
 def build_units(con: duckdb.DuckDBPyConnection) -> None:
     """Tables ``units`` and ``link_units`` (needs ``pairs``, ``lab``, ``matches``, ``invalid``)."""
-    con.execute(UNITS_SQL.format(n1=NORM.format("x1.text"), n2=NORM.format("x2.text")))
+    con.execute(UNITS_SQL.format(norm=NORM.format("l.text")))
     con.execute(LINK_UNITS_SQL)
 
 
@@ -167,13 +176,13 @@ def rates(row: dict[str, Any]) -> dict[str, Any]:
 
 def disagreement(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """The disagreement report: overall, per pair type, per annotator pair, per modality/kind."""
-    report: dict[str, Any] = {}
-    for name, key in GROUPINGS.items():
-        result = con.execute(f"SELECT {key} AS g, {FIGURES} FROM {ALL_UNITS} GROUP BY g ORDER BY g")
-        cols = [d[0] for d in result.description]
-        rows = [dict(zip(cols, r, strict=True)) for r in result.fetchall()]
-        groups = {str(r["g"]): rates(r) for r in rows}
-        report[name] = groups.get("all", rates(_empty())) if name == "overall" else groups
+    result = con.execute(GROUPED_SQL.format(figures=FIGURES, units=ALL_UNITS))
+    cols = [d[0] for d in result.description]
+    report: dict[str, Any] = {name: {} for name in GROUPINGS}
+    for r in result.fetchall():
+        row = dict(zip(cols, r, strict=True))
+        report[LEVELS[row["level"]]][str(row["g"])] = rates(row)
+    report["overall"] = report["overall"].get("all", rates(_empty()))
     return report
 
 

@@ -81,7 +81,8 @@ WITH base AS (
     SELECT l.label_id, l.annotation_id, l.item_id, a.item_id AS pass_item,
         coalesce(l.asset_id, '') AS asset_id,
         l.kind, l.class, l.text, l.origin, l.frame_start AS frame,
-        coalesce(json_extract_string(l.attributes, '$.control'), '') AS control,
+        CASE WHEN l.kind = 'tag'  -- only tags are compared by control: parse no other JSON
+             THEN coalesce(json_extract_string(l.attributes, '$.control'), '') END AS control,
         CASE WHEN l.kind IN ('polygon', 'polyline')
              THEN list_filter(l.points, lambda v, i: i % 2 = 1) END AS px,
         CASE WHEN l.kind IN ('polygon', 'polyline')
