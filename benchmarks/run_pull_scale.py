@@ -14,24 +14,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import importlib.util
 import json
 import statistics
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+from loadfile import load_file
+
 BENCH = Path(__file__).resolve().parent
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -49,8 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-limit", default="1GB")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
-    e2e = _load("e2e_run", BENCH / "e2e" / "run.py")
-    shared = _load("bench_run_shared", BENCH / "run.py")
+    e2e = load_file("e2e_run", BENCH / "e2e" / "run.py")
+    shared = load_file("bench_run_shared", BENCH / "run.py")
     doc: dict[str, Any] = {
         "benchmark": "pull-scale",
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
 import os
 import shutil
@@ -40,7 +39,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import yaml
@@ -53,20 +51,12 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
+from loadfile import load_file  # noqa: E402
 from procstats import Measurement, measure  # noqa: E402
 
 RAW = "data/raw/bench"
 """Where the exports go in the generated project."""
 METRICS = ("wall_s", "cpu_s", "maxrss_mb", "tree_rss_mb")
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def env() -> dict[str, str]:
@@ -317,7 +307,7 @@ def bench(
     memory_limit: str, threads: int, save: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """The benchmark at one size; the results document."""
-    shared = _load("bench_run_shared", BENCH / "run.py")
+    shared = load_file("bench_run_shared", BENCH / "run.py")
     work.mkdir(parents=True, exist_ok=True)
     raw, stats = ensure_raw(work, labels, seed, 0.0)
     project = work / f"project-{labels}"

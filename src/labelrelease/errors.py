@@ -80,7 +80,8 @@ class MigrationFileError(MigrationError):
 class ForbiddenStatementError(MigrationFileError):
     """A ``.sql`` migration holds a statement that would leave the run's one transaction
     (BEGIN, COMMIT, ROLLBACK...) or touch anything outside the run's tables (ATTACH, COPY,
-    EXPORT, INSTALL/LOAD, SET/PRAGMA, secrets); found by DuckDB's parser before anything runs."""
+    EXPORT, INSTALL/LOAD, SET/PRAGMA, secrets, file-reading table functions), or creates, drops
+    or alters a table of the run; found by DuckDB's parser before anything runs."""
 
     def __init__(self, message: str, path: str | None = None, *, line: int = 0,
                  statement: str = "") -> None:  # fmt: skip

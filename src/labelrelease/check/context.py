@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from labelrelease.contract.model import Contract
 from labelrelease.errors import InputError
+from labelrelease.model import duck
 from labelrelease.model.schema import RECORD_KINDS
 
 NEVER = "[^\\s\\S]"
@@ -41,10 +42,12 @@ def connect(
     tables: Path, contract: Contract, settings: DuckDBSettings
 ) -> duckdb.DuckDBPyConnection:
     """A connection with the five canonical tables of ``tables`` and the contract loaded."""
-    con = duckdb.connect(config={"threads": settings.threads})
-    con.execute("SET memory_limit = ?", [settings.memory_limit])
-    if settings.temp_directory:
-        con.execute("SET temp_directory = ?", [settings.temp_directory])
+    con = duck.connect(
+        None,
+        memory_limit=settings.memory_limit,
+        threads=settings.threads,
+        temp_directory=settings.temp_directory or None,
+    )
     for name in RECORD_KINDS:
         path = tables / f"{name}.parquet"
         if not path.is_file():

@@ -18,6 +18,7 @@ from labelrelease.migrate.engine import StepCallback, apply_chain
 from labelrelease.migrate.ops import SCOPE
 from labelrelease.migrate.tables import CHANGES, DDL, FILTERED_LABELS, ORDER, RELABEL
 from labelrelease.migrate.versions import start_positions
+from labelrelease.model import duck
 from labelrelease.model.atomic import publish, staging
 from labelrelease.model.schema import SCHEMAS
 
@@ -202,16 +203,18 @@ def _inputs(staged: Path) -> dict[str, Path]:
 
 
 def _connect(work: Path, settings: MigrateSettings) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(work / "migrate.duckdb"), config={"threads": settings.threads})
-    con.execute("SET memory_limit = ?", [settings.memory_limit])
     temp = settings.temp_directory or work / "duckdb-tmp"
     try:
         temp.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(f"cannot create the DuckDB temp directory {temp}: {e.strerror}") from None
-    con.execute("SET temp_directory = ?", [str(temp)])
-    con.execute("SET preserve_insertion_order = false")
-    return con
+    return duck.connect(
+        work / "migrate.duckdb",
+        memory_limit=settings.memory_limit,
+        threads=settings.threads,
+        temp_directory=temp,
+        preserve_insertion_order=False,
+    )
 
 
 def dumps_pretty(value: Any) -> str:

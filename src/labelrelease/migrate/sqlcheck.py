@@ -6,9 +6,14 @@ the world is the output folder it publishes. A statement that ends or opens a tr
 (``ATTACH``, ``USE``), reads or writes files (``COPY``, ``EXPORT``/``IMPORT DATABASE``),
 installs or loads code (``INSTALL``, ``LOAD``), changes a setting (``SET``, ``RESET``,
 ``PRAGMA``) or stores a secret would break that, so it is refused with the file and line.
+So is an allowed statement that reads files through a table function (``read_csv``,
+``read_parquet``, ``glob``...) or a file named as a table (``FROM 'x.csv'``), runs SQL given as
+text (``query``), calls a table function DuckDB would load an extension for, or creates, drops
+or alters one of the run's own tables (``labels``, ``changes``...).
 
-The check uses :func:`duckdb.extract_statements` and each statement's type, so the word
-``COMMIT`` inside a string literal, an identifier or a comment is not a statement and passes.
+The check uses :func:`duckdb.extract_statements` and each statement's type, and walks what
+DuckDB parsed (:mod:`labelrelease.migrate.sqlrefs`), so the word ``COMMIT`` or ``read_csv``
+inside a string literal, an identifier or a comment is not a statement or a call and passes.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from pathlib import Path
 import duckdb
 
 from labelrelease.errors import ForbiddenStatementError, MigrationFileError
+from labelrelease.migrate import sqlrefs
+from labelrelease.migrate.tables import RUN_SCHEMAS, RUN_TABLES
 
 ST = duckdb.StatementType
 ALLOWED = frozenset({ST.SELECT, ST.INSERT, ST.UPDATE, ST.DELETE, ST.CREATE, ST.DROP, ST.ALTER,
@@ -76,7 +83,7 @@ def check_sql(text: str, path: Path) -> None:
         raise MigrationFileError(
             f"the SQL does not parse in DuckDB: {problem}", str(path)
         ) from None
-    offset = 0
+    offset, macros = 0, set[str]()
     for statement in statements:
         query, begin = statement.query, offset
         offset += len(query)
@@ -84,21 +91,81 @@ def check_sql(text: str, path: Path) -> None:
             kind = statement.type
         except ValueError:  # a statement type this DuckDB's Python API does not name
             kind = ST.INVALID
-        words = _words(query)
-        secret = kind in (ST.CREATE, ST.DROP) and _object(words) == "SECRET"
-        if kind in ALLOWED and not secret:
+        refused = _refusal(query, kind, macros)
+        if refused is None:
+            if kind == ST.CREATE:
+                macros |= sqlrefs.created_macros(query)
             continue
         first = _first_token(query)
-        line = text.count("\n", 0, begin + first) + 1
+        at, why = refused
+        line = text.count("\n", 0, begin + (at if at >= 0 else first)) + 1
         shown = " ".join(query[first:].split()).rstrip(";")
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        why = _NO_SECRETS if secret else _WHY.get(kind, _OTHER)
         raise ForbiddenStatementError(
-            f"line {line}: `{shown}` is not allowed in a .sql migration: {why}",
-            str(path),
-            line=line,
-            statement=shown,
+            f"line {line}: `{shown}` {why}", str(path), line=line, statement=shown
         )
+
+
+def _refusal(query: str, kind: duckdb.StatementType, macros: set[str]) -> tuple[int, str] | None:
+    """Where in ``query`` (-1: its start) and why it is refused, if it is."""
+    secret = kind in (ST.CREATE, ST.DROP) and _object(_words(query)) == "SECRET"
+    if kind not in ALLOWED or secret:
+        reason = _NO_SECRETS if secret else _WHY.get(kind, _OTHER)
+        return -1, f"is not allowed in a .sql migration: {reason}"
+    return _reads(query, kind, macros) or _changes_run_table(query, kind)
+
+
+_KEEP_TO_THE_SQL = (
+    "a migration depends only on the run's tables, so that DVC tracks every input; write the "
+    "values it needs into the SQL (e.g. a VALUES list)"
+)
+
+
+def _reads(query: str, kind: duckdb.StatementType, macros: set[str]) -> tuple[int, str] | None:
+    """Where and why ``query`` reads something other than the run's tables, if it does."""
+    for read in sqlrefs.reads(query, kind):
+        if read.is_file:
+            why = f"reads the file '{read.name}' (a table name that is a path is read as a file)"
+        elif read.name in sqlrefs.FILE_READERS:
+            why = f"calls {read.name}(), which reads files"
+        elif read.name in sqlrefs.SQL_RUNNERS:
+            return read.offset, (
+                f"calls {read.name}(), which runs SQL given as text that this check cannot "
+                "see; write that SQL into the migration itself"
+            )
+        elif read.name not in sqlrefs.known_functions() and read.name not in macros:
+            return read.offset, (
+                f"calls {read.name}(), which is neither a function built into DuckDB nor a "
+                "macro created earlier in this file: DuckDB would install or load an extension "
+                "for it; use a built-in function, or create the macro in this file"
+            )
+        else:
+            continue
+        return read.offset, f"{why}: {_KEEP_TO_THE_SQL}"
+    return None
+
+
+def _changes_run_table(query: str, kind: duckdb.StatementType) -> tuple[int, str] | None:
+    """Where and why ``query`` creates, drops or alters a table of the run, if it does."""
+    if kind not in (ST.CREATE, ST.DROP, ST.ALTER):
+        return None
+    found = sqlrefs.target(query)
+    if found is None:
+        return None
+    name = found.parts[-1]
+    if found.kind == "SCHEMA" and name in RUN_SCHEMAS:
+        return found.offset, (
+            f"drops or changes the schema {name}, which holds the run's tables; a migration "
+            "changes their rows only (UPDATE, DELETE); remove the statement"
+        )
+    if found.kind != "SCHEMA" and found.kind != "INDEX" and name in RUN_TABLES:
+        verb = _words(query)[0]
+        return found.offset, (
+            f"{'creates' if verb == 'CREATE' else 'drops' if verb == 'DROP' else 'alters'} "
+            f"{name}, which the migrate run made and reads back: a migration changes rows of "
+            "the run's tables (UPDATE, DELETE), never the tables; give a helper another name"
+        )
+    return None
 
 
 _NO_SECRETS = (
@@ -108,25 +175,15 @@ _NO_SECRETS = (
 _MODIFIERS = frozenset({"OR", "REPLACE", "TEMP", "TEMPORARY", "PERSISTENT", "IF", "NOT", "EXISTS"})
 
 
-def _tokens(query: str) -> list[tuple[int, duckdb.token_type]]:
-    """The tokens of ``query`` that are not comments, at character offsets (DuckDB gives
-    UTF-8 byte offsets)."""
-    raw = query.encode("utf-8")
-    return [(len(raw[: int(p)].decode("utf-8", "ignore")), k)
-            for p, k in duckdb.tokenize(query) if k != duckdb.token_type.comment]  # fmt: skip
-
-
 def _first_token(query: str) -> int:
     """Offset of the first token of ``query`` that is not a comment (0 if none)."""
-    tokens = _tokens(query)
-    return tokens[0][0] if tokens else 0
+    tokens = sqlrefs.tokens(query)
+    return tokens[0].offset if tokens else 0
 
 
 def _words(query: str) -> list[str]:
     """The first few tokens of a statement, upper-cased (comments skipped)."""
-    tokens = _tokens(query)[:8]
-    ends = [p for p, _ in tokens[1:]] + [len(query)]
-    return [query[p:e].strip().upper() for (p, _), e in zip(tokens, ends, strict=True)]
+    return [t.text.upper() for t in sqlrefs.tokens(query)[:8]]
 
 
 def _object(words: list[str]) -> str | None:

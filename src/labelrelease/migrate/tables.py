@@ -48,3 +48,14 @@ CREATE TABLE changes (label_id VARCHAR, item_id VARCHAR, "table" VARCHAR, record
 CREATE TABLE relabel (label_id VARCHAR, item_id VARCHAR, migration_id VARCHAR, policy VARCHAR,
                       reason VARCHAR, _pos INTEGER, _op INTEGER);
 """
+
+RUN_TABLES = frozenset({
+    "annotations", "labels", "links", "changes", "relabel", "filtered_labels", "_versions",
+    "_held_labels", "_held_links", "_before_labels", "_before_links", "_gone", "_rt",
+    "canon_attrs",
+})  # fmt: skip
+"""Tables (and the macro) a migrate run makes in its DuckDB database (``run.py``,
+``engine.py``, ``ops.py``): a ``.sql`` migration may change their rows, never create, drop or
+alter them."""
+RUN_SCHEMAS = frozenset({"main", "temp"})
+"""Schemas that hold the run's tables."""

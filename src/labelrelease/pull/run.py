@@ -23,6 +23,7 @@ from labelrelease.formats.base import (
     Progress,
     SourceFile,
 )
+from labelrelease.model import duck
 from labelrelease.model.assemble import Validator, assemble
 from labelrelease.model.atomic import publish, staging
 from labelrelease.model.jsonutil import dumps
@@ -229,11 +230,13 @@ def _spill_folder(work: Path, settings: DuckDBSettings) -> Path:
 
 def _connect(work: Path, settings: DuckDBSettings, spill: Path) -> duckdb.DuckDBPyConnection:
     # A database file, not memory: tables larger than memory_limit stay on disk.
-    con = duckdb.connect(str(work / "assemble.duckdb"), config={"threads": settings.threads})
-    con.execute("SET memory_limit = ?", [settings.memory_limit])
-    con.execute("SET temp_directory = ?", [str(spill)])
-    con.execute("SET preserve_insertion_order = true")
-    return con
+    return duck.connect(
+        work / "assemble.duckdb",
+        memory_limit=settings.memory_limit,
+        threads=settings.threads,
+        temp_directory=spill,
+        preserve_insertion_order=True,
+    )
 
 
 __all__ = ["COUNTED_KINDS", "DuckDBSettings", "PullInput", "PullResult", "dumps", "pull"]

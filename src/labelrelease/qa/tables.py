@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from labelrelease.errors import QAError
+from labelrelease.model import duck
 from labelrelease.model.sql import ident
 
 QA_TABLES = ("items", "assets", "annotations", "labels", "links")
@@ -21,11 +22,13 @@ def connect(
     folder in ``work``) beyond ``memory_limit``. QA's working tables are dropped with the
     connection; keeping them in memory spares the compression and checkpoint of a database
     file (about a fifth of the stage's CPU time)."""
-    con = duckdb.connect(":memory:", config={"threads": threads})
-    con.execute("SET memory_limit = ?", [memory_limit])
-    con.execute("SET temp_directory = ?", [temp_directory or str(work / "duckdb-tmp")])
-    con.execute("SET preserve_insertion_order = false")
-    return con
+    return duck.connect(
+        None,
+        memory_limit=memory_limit,
+        threads=threads,
+        temp_directory=temp_directory or work / "duckdb-tmp",
+        preserve_insertion_order=False,
+    )
 
 
 def open_tables(con: duckdb.DuckDBPyConnection, folder: Path, reviews: Path | None = None) -> None:

@@ -12,6 +12,8 @@ from typing import Any
 
 import duckdb
 
+from labelrelease.model import duck
+
 VIEW_FILES = {
     "items": "items.parquet",
     "assets": "assets.parquet",
@@ -25,16 +27,14 @@ _SIDES = ("new", "old")
 def connect(scratch: Path, settings: Any) -> duckdb.DuckDBPyConnection:
     """A file-backed connection in ``scratch`` with the release's memory and thread limits."""
     scratch.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(
-        str(scratch / "release.duckdb"), config={"threads": int(settings["duckdb_threads"])}
+    return duck.connect(
+        scratch / "release.duckdb",
+        memory_limit=str(settings["duckdb_memory_limit"]),
+        threads=int(settings["duckdb_threads"]),
+        temp_directory=settings["duckdb_temp_directory"] or scratch / "duckdb-tmp",
+        preserve_insertion_order=True,
+        settings={"TimeZone": "UTC", "file_search_path": str(scratch)},
     )
-    con.execute("SET memory_limit = ?", [str(settings["duckdb_memory_limit"])])
-    temp = settings["duckdb_temp_directory"] or str(scratch / "duckdb-tmp")
-    con.execute("SET temp_directory = ?", [str(temp)])
-    con.execute("SET preserve_insertion_order = true")
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute("SET file_search_path = ?", [str(scratch)])
-    return con
 
 
 def link(scratch: Path, side: str, name: str, target: Path) -> None:
