@@ -131,7 +131,9 @@ def _column_map(
 def _fail_stats(con: duckdb.DuckDBPyConnection, name: str) -> tuple[int, list[Any]]:
     n = con.execute("SELECT count(*) FROM fails WHERE expectation = ?", [name]).fetchall()[0][0]
     values = con.execute(
-        "SELECT value FROM fails WHERE expectation = ? ORDER BY record_id LIMIT ?", [name, PARTIAL]
+        "SELECT value FROM fails WHERE expectation = ? "
+        "ORDER BY record_id, value, source_ref LIMIT ?",
+        [name, PARTIAL],
     ).fetchall()
     return int(n), [v[0] for v in values]
 
@@ -178,7 +180,7 @@ def _unexpected_rows(con: duckdb.DuckDBPyConnection, e: Expectation) -> dict[str
     n = con.execute("SELECT count(*) FROM fails WHERE expectation = ?", [e.name]).fetchall()[0][0]
     rows = con.execute(
         "SELECT record_id, source_ref, value FROM fails WHERE expectation = ? "
-        "ORDER BY record_id LIMIT ?",
+        "ORDER BY record_id, value, source_ref LIMIT ?",
         [e.name, PARTIAL],
     ).fetchall()
     details = [{"record_id": r[0], "source_ref": r[1], "value": r[2]} for r in rows]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import json
 from datetime import datetime
 from pathlib import Path
@@ -13,19 +14,29 @@ import duckdb
 
 from labelrelease.check.suites import Suite
 
+# Ordered by every column: a record may fail an expectation twice (two keyframes out of the
+# frame), and ties would come out in whatever order DuckDB's threads finish.
 FAILURES_SQL = """
 COPY (SELECT f.expectation, f.suite, f.figure, f."table", f.record_id, f.source_ref, f.value,
              d.item_id, coalesce(d.kind, f."table") AS kind, d.modality
       FROM fails f LEFT JOIN lr_dims d ON d."table" = f."table" AND d.record_id = f.record_id
-      ORDER BY f.figure, f.expectation, f.record_id)
+      ORDER BY figure, expectation, "table", record_id, value, source_ref, item_id, kind,
+               modality, suite)
 TO $path (FORMAT parquet, COMPRESSION zstd)
 """
+
+
+RUN_NAME = "labelrelease-check"
 
 
 def suite_results(
     suites: list[Suite], results: dict[str, dict[str, Any]], run_time: datetime
 ) -> list[dict[str, Any]]:
-    """One GE ``ExpectationSuiteValidationResult`` (as JSON) per suite."""
+    """One GE ``ExpectationSuiteValidationResult`` (as JSON) per suite, stamped with
+    ``run_time`` as GE stamps a run (``run_id`` and ``validation_time``)."""
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    run_id = RunIdentifier(run_name=RUN_NAME, run_time=run_time).to_json_dict()
     out = []
     for suite in suites:
         rows = [results[e.name] for e in suite.expectations]
@@ -44,8 +55,8 @@ def suite_results(
                 },
                 "meta": {
                     "great_expectations_version": _ge_version(),
-                    "run_id": {"run_name": "labelrelease-check", "run_time": run_time.isoformat()},
-                    "validation_time": run_time.isoformat(),
+                    "run_id": run_id,
+                    "validation_time": run_id["run_time"],
                     "evaluated_by": "labelrelease check (DuckDB)",
                     "batch_spec": {"data_asset_name": suite.name},
                 },
@@ -83,9 +94,10 @@ def write_data_docs(folder: Path, validations: list[dict[str, Any]]) -> None:
     )
 
     folder.mkdir(parents=True)
-    renderer, view = ValidationResultsPageRenderer(), DefaultJinjaPageView()
+    renderer = ValidationResultsPageRenderer()
     links = []
     for v in validations:
+        view = _reproducible(DefaultJinjaPageView())
         results = [
             ExpectationValidationResult(
                 success=r["success"],
@@ -101,7 +113,7 @@ def write_data_docs(folder: Path, validations: list[dict[str, Any]]) -> None:
             statistics=v["statistics"],
             meta=v["meta"],
         )
-        page = view.render(renderer.render(result))  # type: ignore[no-untyped-call]
+        page = view.render(renderer.render(result))
         name = f"{v['suite_name']}.html"
         (folder / name).write_text(page, encoding="utf-8")
         stats = v["statistics"]
@@ -117,6 +129,22 @@ def write_data_docs(folder: Path, validations: list[dict[str, Any]]) -> None:
         + "</ul></body></html>\n"
     )
     (folder / "index.html").write_text(index, encoding="utf-8")
+
+
+def _reproducible(view: Any) -> Any:
+    """GE's page view without its two sources of changing bytes: element IDs from ``uuid4``
+    (numbered in page order instead) and the logo URL's ``?d=<now>`` (left off)."""
+    numbers = itertools.count(1)
+
+    def element_id(prefix: str | None = None) -> str:
+        return f"{prefix or ''}{next(numbers):06d}"
+
+    def plain_url(url: str, add_datetime: bool = True) -> str:
+        return url
+
+    view.env.filters["generate_html_element_uuid"] = element_id
+    view.env.filters["add_data_context_id_to_url"] = plain_url
+    return view
 
 
 def _ge_version() -> str:

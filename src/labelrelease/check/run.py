@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from labelrelease.check.rowcontract import check_rows
 from labelrelease.check.suites import Suite
 from labelrelease.contract.model import Contract
 from labelrelease.model.atomic import publish, staging
+from labelrelease.model.clock import EPOCH, source_date_epoch
 
 # Per failing record: its kind (label kind, or the table) and its modality (of its asset).
 DIMS_SQL = """
@@ -46,6 +47,8 @@ SELECT figure, count(DISTINCT "table" || chr(0) || record_id) FROM fails GROUP B
 """
 
 TEXT_LABELS_SQL = "SELECT count(*) FROM labels WHERE text IS NOT NULL"
+
+DATA_TIME_SQL = "SELECT epoch_us(max(created_at)) FROM annotations"
 
 
 @dataclass
@@ -79,6 +82,7 @@ def run_check(
     """Check ``tables`` and publish ``out/`` (validations, Data Docs, failures.parquet) and
     ``report`` (check.json). Gates are evaluated, not enforced: the caller raises."""
     settings = settings or DuckDBSettings()
+    pinned = source_date_epoch()  # a bad value stops the check before any work
     with staging(out, "check") as work:
         if settings.temp_directory is None:
             settings = DuckDBSettings(settings.memory_limit, settings.threads, str(work / "tmp"))
@@ -98,7 +102,7 @@ def run_check(
                     if e.figure == "distribution"
                 )
             )
-            run_time = datetime.now(UTC)
+            run_time = pinned or data_time(con)
             built = work / "out"
             write_reports(con, built, suite_results(suites, results, run_time))
         finally:
@@ -109,6 +113,14 @@ def run_check(
         publish(built, out)
     _write_atomic(report, _json(data))
     return CheckResult(figures, gate_results, overrides, data)
+
+
+def data_time(con: duckdb.DuckDBPyConnection) -> datetime:
+    """The time of the checked data: its latest ``annotations.created_at``, else 1970-01-01
+    (UTC). A check's validation time when ``SOURCE_DATE_EPOCH`` is not set, so the same
+    tables give the same reports whenever they are checked."""
+    micros = con.execute(DATA_TIME_SQL).fetchall()[0][0]
+    return EPOCH if micros is None else EPOCH + timedelta(microseconds=micros)
 
 
 def _tag_fails(con: duckdb.DuckDBPyConnection, suites: list[Suite]) -> None:

@@ -4,13 +4,13 @@ degrade) and the gates of the check and QA reports."""
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from labelrelease.errors import ConfigError, InputError, ReleaseGateFailed
+from labelrelease.model.clock import source_date_epoch
 from labelrelease.project import params_section
 
 PARAMS: dict[str, type | tuple[type, ...]] = {
@@ -97,15 +97,8 @@ def release_date(settings: Settings) -> str:
     """The change log date: params ``date``, else ``SOURCE_DATE_EPOCH``, else today (UTC)."""
     if settings["date"]:
         return str(settings["date"])
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), UTC).date().isoformat()
-        except ValueError:
-            raise ConfigError(
-                f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {epoch!r}"
-            ) from None
-    return datetime.now(UTC).date().isoformat()
+    pinned = source_date_epoch()
+    return (pinned or datetime.now(UTC)).date().isoformat()
 
 
 @dataclass
