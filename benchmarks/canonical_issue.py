@@ -10,8 +10,8 @@ the first, as in the QA target of issue 6 ("10M labels, 1M items, 2 passes each"
   instance, has three boxes, a polygon and a caption or a quality tag). Links and bad rows are
   the default's too: a caption (position 8, image or video) or transcript (position 9, audio)
   links to the region two slots before it; a box with draw ``u = 999`` leaves its image, a span
-  with ``u = 998`` its text. Spans sit on one of the text's 14 "quick brown" phrases (the
-  default shape puts every span at the same offsets).
+  with ``u = 998`` its text. The spans of an item sit on distinct "quick brown" phrases of the
+  text (the default shape puts every span at the same offsets).
 - **pass 2**: a second human pass on 80 % of items; on the other 20 % the model pre-label the
   human of pass 1 started from (``prelabeled_from``; a third of that human's labels keep the
   ``prelabel`` origin). Double annotation of most items is what an agreement figure is for; the
@@ -117,10 +117,12 @@ v AS (SELECT *, {values} FROM c),
 g AS (
   SELECT *, w * (1 + 0.07 * d3) AS w2, h * (1 + 0.07 * d4) AS h2,
          0.04 * d1 + CASE WHEN loose THEN 0.6 ELSE 0.0 END AS dx,
-         char_start + 27 * (u % 14)
-             + mv * CASE (e >> 56) % 8 WHEN 0 THEN -1 WHEN 1 THEN 1 ELSE 0 END AS cs,
-         char_end + 27 * (u % 14)
-             + mv * CASE (e >> 59) % 8 WHEN 0 THEN -1 WHEN 1 THEN 1 ELSE 0 END AS ce
+         -- the item's spans on distinct phrases: positions 0-7, an extra one on 8 or 9
+         27 * ((pos + i + CASE WHEN slot = 5 THEN 8 ELSE 0 END) % 14) AS phrase,
+         char_start + phrase + mv * CASE (e >> 56) % 8 WHEN 0 THEN -1 WHEN 1 THEN 1 ELSE 0 END
+             AS cs,
+         char_end + phrase + mv * CASE (e >> 59) % 8 WHEN 0 THEN -1 WHEN 1 THEN 1 ELSE 0 END
+             AS ce
   FROM v)
 SELECT printf('lb_%020x', hash(i, p, slot, $seed, 'label') >> 4) AS label_id,
   printf('an_%020x', hash(i, p, $seed) >> 4) AS annotation_id, item_id,
