@@ -56,23 +56,25 @@ qa:
 """
 
 
-def ensure_tables(work: Path, labels: int, shape: str) -> Path:
+def ensure_tables(work: Path, labels: int, shape: str) -> tuple[Path, float | None]:
     """Canonical tables of ``labels`` labels of ``shape``, generated once (the three-pass
-    folder is the one the other stage benchmarks share)."""
+    folder is the one the other stage benchmarks share), and the seconds generating them took
+    (None: they were there)."""
     folder = work / (
         f"canonical-{labels}" if shape == "three-pass" else f"canonical-{shape}-{labels}"
     )
+    seconds = None
     if not (folder / "links.parquet").exists():
         start = time.perf_counter()
         generate(folder, labels, 7, shape)
-        print(f"  generated {shape} tables of {labels:,} labels in "
-              f"{time.perf_counter() - start:.1f} s", flush=True)  # fmt: skip
+        seconds = round(time.perf_counter() - start, 2)
+        print(f"  generated {shape} tables of {labels:,} labels in {seconds:.1f} s", flush=True)
     failures = folder / "failures.parquet"
     if not failures.exists() or "record_id" not in pq.read_schema(failures).names:
         # an empty failures file in the shape `labelrelease check` writes
         cols = ("expectation", "suite", "figure", "table", "record_id", "source_ref", "value")
         pq.write_table(pa.table({c: pa.array([], pa.string()) for c in cols}), failures)
-    return folder
+    return folder, seconds
 
 
 def run_once(program: str, inp: Path, out: Path) -> Measurement:
@@ -89,7 +91,7 @@ def run_once(program: str, inp: Path, out: Path) -> Measurement:
 
 
 def bench_size(work: Path, labels: int, repeat: int, shape: str) -> dict[str, Any]:
-    inp = ensure_tables(work, labels, shape)
+    inp, generate_s = ensure_tables(work, labels, shape)
     runs: dict[str, list[dict[str, Any]]] = {p: [] for p in PROGRAMS}
     for i in range(repeat):
         for program in PROGRAMS if i % 2 == 0 else tuple(reversed(PROGRAMS)):
@@ -107,9 +109,14 @@ def bench_size(work: Path, labels: int, repeat: int, shape: str) -> dict[str, An
     }
     report = work / "runs" / f"qa-qa-{shape}-{labels}" / "qa.json"
     headline = json.loads(report.read_text()) if report.exists() else {}
-    return {"labels": labels, "shape": shape, "runs": runs, "summary": summary,
+    overall = headline.get("disagreement", {}).get("overall", {})
+    return {"labels": labels, "shape": shape, "generate_s": generate_s, "runs": runs,
+            "summary": summary,
             "sample_items": headline.get("sample", {}).get("items"),
-            "pairs": headline.get("pairs")}  # fmt: skip
+            "pairs": headline.get("pairs"),
+            # what QA found: units compared, matched, and the disagreement counts by type
+            "units": overall.get("units"), "matched": overall.get("matched"),
+            "disagreements": overall.get("counts")}  # fmt: skip
 
 
 def main() -> None:
@@ -129,9 +136,14 @@ def main() -> None:
         "repeat": args.repeat,
         "sizes": sizes,
     }
+    run_of = {k: doc[k] for k in ("date", "labelrelease_source", "repeat")}
+    for s in sizes:
+        s.update(run_of)  # each entry says which run and code it comes from
     previous = json.loads(args.json.read_text()) if args.json.exists() else {}
-    for s in previous.get("sizes", []):
-        s.setdefault("shape", "three-pass")  # entries written before there were two shapes
+    for s in previous.get("sizes", []):  # entries written before the shapes and these fields
+        s.setdefault("shape", "three-pass")
+        for k in run_of:
+            s.setdefault(k, previous.get(k))
     done = {(s["labels"], s["shape"]) for s in sizes}
     kept = [s for s in previous.get("sizes", []) if (s["labels"], s["shape"]) not in done]
     doc["sizes"] = sorted(kept + sizes, key=lambda s: (s["shape"], s["labels"]))
