@@ -142,8 +142,7 @@ def main() -> None:
     previous = json.loads(args.json.read_text()) if args.json.exists() else {}
     for s in previous.get("sizes", []):  # entries written before the shapes and these fields
         s.setdefault("shape", "three-pass")
-        for k in run_of:
-            s.setdefault(k, previous.get(k))
+        s.setdefault("repeat", len(s["runs"]["qa"]))  # their run and code: README.md
     done = {(s["labels"], s["shape"]) for s in sizes}
     kept = [s for s in previous.get("sizes", []) if (s["labels"], s["shape"]) not in done]
     doc["sizes"] = sorted(kept + sizes, key=lambda s: (s["shape"], s["labels"]))
