@@ -1,14 +1,19 @@
 """QA benchmark: ``labelrelease qa`` (sample, matching, disagreement, alpha, gold, pre-label
 signals, reports) beside a plain DuckDB scan + zstd write of the same tables, in the same run.
 
-Canonical tables are generated once per size with ``canonical.py`` (10 labels per item, three
-passes per item: two human, one model). Each program runs as a child process measured over
-its process tree (``procstats.py``); programs alternate within each repeat. The schema
+Canonical tables are generated once per size and shape with ``canonical.py``: ``--shape
+issue`` (the default; the issue's target: 1M items at 10M labels, 2 passes per item, the second
+a realistic perturbed copy of the first) or ``--shape three-pass`` (10 labels per item over two
+human passes and one model pass, each drawn on its own, so the passes hardly agree). Each
+program runs as a child process measured over its process tree (``procstats.py``); programs
+alternate within each repeat. The schema
 validity figure uses a ``failures.parquet`` as ``check`` leaves it (here: empty), so the run
-measures QA itself rather than the row contract. Results go to ``benchmarks/results/qa.json``.
+measures QA itself rather than the row contract. Results go to ``benchmarks/results/qa.json``,
+one entry per (labels, shape).
 
     python benchmarks/run_qa.py --labels 1000000 --repeat 3
     python benchmarks/run_qa.py --labels 10000000 --repeat 1
+    python benchmarks/run_qa.py --labels 1000000 --shape three-pass
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import datetime as dt
 import json
 import shutil
 import sys
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -25,7 +31,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from canonical import generate
+from canonical import SHAPES, generate
 from procstats import Measurement, measure
 from run import machine, package_source, pull_cli, spread
 
@@ -50,17 +56,25 @@ qa:
 """
 
 
-def ensure_tables(work: Path, labels: int) -> Path:
-    """Canonical tables of ``labels`` labels, generated once."""
-    folder = work / f"canonical-{labels}"
+def ensure_tables(work: Path, labels: int, shape: str) -> tuple[Path, float | None]:
+    """Canonical tables of ``labels`` labels of ``shape``, generated once (the three-pass
+    folder is the one the other stage benchmarks share), and the seconds generating them took
+    (None: they were there)."""
+    folder = work / (
+        f"canonical-{labels}" if shape == "three-pass" else f"canonical-{shape}-{labels}"
+    )
+    seconds = None
     if not (folder / "links.parquet").exists():
-        generate(folder, labels, 7)
+        start = time.perf_counter()
+        generate(folder, labels, 7, shape)
+        seconds = round(time.perf_counter() - start, 2)
+        print(f"  generated {shape} tables of {labels:,} labels in {seconds:.1f} s", flush=True)
     failures = folder / "failures.parquet"
     if not failures.exists() or "record_id" not in pq.read_schema(failures).names:
         # an empty failures file in the shape `labelrelease check` writes
         cols = ("expectation", "suite", "figure", "table", "record_id", "source_ref", "value")
         pq.write_table(pa.table({c: pa.array([], pa.string()) for c in cols}), failures)
-    return folder
+    return folder, seconds
 
 
 def run_once(program: str, inp: Path, out: Path) -> Measurement:
@@ -76,12 +90,12 @@ def run_once(program: str, inp: Path, out: Path) -> Measurement:
     return measure(cmd, cwd=out).check("labelrelease qa")
 
 
-def bench_size(work: Path, labels: int, repeat: int) -> dict[str, Any]:
-    inp = ensure_tables(work, labels)
+def bench_size(work: Path, labels: int, repeat: int, shape: str) -> dict[str, Any]:
+    inp, generate_s = ensure_tables(work, labels, shape)
     runs: dict[str, list[dict[str, Any]]] = {p: [] for p in PROGRAMS}
     for i in range(repeat):
         for program in PROGRAMS if i % 2 == 0 else tuple(reversed(PROGRAMS)):
-            out = work / "runs" / f"qa-{program}-{labels}"
+            out = work / "runs" / f"qa-{program}-{shape}-{labels}"
             m = run_once(program, inp, out)
             row = {k: v for k, v in asdict(m).items() if k not in ("stdout", "stderr")}
             runs[program].append(row)
@@ -93,11 +107,16 @@ def bench_size(work: Path, labels: int, repeat: int) -> dict[str, Any]:
     summary["ratio_qa_to_baseline"] = {
         k: summary["qa"][k]["median"] / summary["baseline"][k]["median"] for k in METRICS
     }
-    report = work / "runs" / f"qa-qa-{labels}" / "qa.json"
+    report = work / "runs" / f"qa-qa-{shape}-{labels}" / "qa.json"
     headline = json.loads(report.read_text()) if report.exists() else {}
-    return {"labels": labels, "runs": runs, "summary": summary,
+    overall = headline.get("disagreement", {}).get("overall", {})
+    return {"labels": labels, "shape": shape, "generate_s": generate_s, "runs": runs,
+            "summary": summary,
             "sample_items": headline.get("sample", {}).get("items"),
-            "pairs": headline.get("pairs")}  # fmt: skip
+            "pairs": headline.get("pairs"),
+            # what QA found: units compared, matched, and the disagreement counts by type
+            "units": overall.get("units"), "matched": overall.get("matched"),
+            "disagreements": overall.get("counts")}  # fmt: skip
 
 
 def main() -> None:
@@ -106,8 +125,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--json", type=Path, default=DEFAULT_RESULTS)
+    parser.add_argument("--shape", choices=SHAPES, default="issue")
     args = parser.parse_args()
-    sizes = [bench_size(args.work, n, args.repeat) for n in args.labels]
+    sizes = [bench_size(args.work, n, args.repeat, args.shape) for n in args.labels]
     doc = {
         "benchmark": "qa",
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -116,15 +136,22 @@ def main() -> None:
         "repeat": args.repeat,
         "sizes": sizes,
     }
+    run_of = {k: doc[k] for k in ("date", "labelrelease_source", "repeat")}
+    for s in sizes:
+        s.update(run_of)  # each entry says which run and code it comes from
     previous = json.loads(args.json.read_text()) if args.json.exists() else {}
-    kept = [s for s in previous.get("sizes", []) if s["labels"] not in args.labels]
-    doc["sizes"] = sorted(kept + sizes, key=lambda s: s["labels"])
+    for s in previous.get("sizes", []):  # entries written before the shapes and these fields
+        s.setdefault("shape", "three-pass")
+        s.setdefault("repeat", len(s["runs"]["qa"]))  # their run and code: README.md
+    done = {(s["labels"], s["shape"]) for s in sizes}
+    kept = [s for s in previous.get("sizes", []) if (s["labels"], s["shape"]) not in done]
+    doc["sizes"] = sorted(kept + sizes, key=lambda s: (s["shape"], s["labels"]))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(doc, indent=2) + "\n")
     for s in sizes:
         r = s["summary"]["ratio_qa_to_baseline"]
         print(
-            f"{s['labels']:,} labels: qa/baseline CPU {r['cpu_s']:.2f}x, wall "
+            f"{s['labels']:,} labels ({s['shape']}): qa/baseline CPU {r['cpu_s']:.2f}x, wall "
             f"{r['wall_s']:.2f}x; qa peak {s['summary']['qa']['maxrss_mb']['median']:.0f} MB"
         )
 
