@@ -24,46 +24,59 @@ NORM = "lower(trim(regexp_replace(nfc_normalize({0}), '\\s+', ' ', 'g')))"
 
 UNITS_SQL = """
 CREATE OR REPLACE TABLE units AS
-WITH lm AS (  -- only what a unit needs; the text normalised once per label
-    SELECT l.label_id, l.annotation_id, l.kind, l.class, l.text IS NOT NULL AS has_text,
-        {norm} AS norm,
-        coalesce(a.modality, 'none') AS modality, v.label_id IS NOT NULL AS bad
-    FROM lab l LEFT JOIN assets a ON a.asset_id = l.asset_id
-    LEFT JOIN invalid v ON v.label_id = l.label_id
+WITH pk AS (SELECT a1, a2, kinds FROM pairs),  -- narrow: the joins below keep it in memory
+matched_raw AS (
+    SELECT m.a1, m.a2, x1.modality, m.kind, m.l1, m.l2,
+        x1.class IS DISTINCT FROM x2.class AS class_diff,
+        x1.text IS NOT NULL AS has1, x2.text IS NOT NULL AS has2,
+        {n1} AS n1, {n2} AS n2,
+        (v1.label_id IS NOT NULL) <> (v2.label_id IS NOT NULL) AS schema_diff
+    FROM matches m JOIN lab x1 ON x1.label_id = m.l1 JOIN lab x2 ON x2.label_id = m.l2
+    LEFT JOIN invalid v1 ON v1.label_id = m.l1 LEFT JOIN invalid v2 ON v2.label_id = m.l2
 ),
 matched AS (
-    SELECT p.item_id, p.a1, p.a2, p.pair_type, p.pair_name, x1.modality, m.kind,
-        m.l1, m.l2, 'matched' AS status,
-        x1.class IS DISTINCT FROM x2.class AS class_diff,
-        CASE WHEN NOT x1.has_text AND NOT x2.has_text THEN NULL
-             ELSE x1.norm IS DISTINCT FROM x2.norm END AS text_diff,
-        CASE WHEN NOT x1.has_text AND NOT x2.has_text THEN NULL
-             WHEN NOT x1.has_text OR NOT x2.has_text THEN 0.0
-             WHEN x1.norm = x2.norm THEN 1.0
-             ELSE 1.0 - levenshtein(left(x1.norm, 2000), left(x2.norm, 2000))
-                 / greatest(length(left(x1.norm, 2000)), length(left(x2.norm, 2000)), 1)
+    SELECT a1, a2, modality, kind, l1, l2, 'matched' AS status, class_diff,
+        CASE WHEN NOT has1 AND NOT has2 THEN NULL ELSE n1 IS DISTINCT FROM n2 END AS text_diff,
+        CASE WHEN NOT has1 AND NOT has2 THEN NULL
+             WHEN NOT has1 OR NOT has2 THEN 0.0
+             WHEN n1 = n2 THEN 1.0
+             ELSE 1.0 - levenshtein(left(n1, 2000), left(n2, 2000))
+                 / greatest(length(left(n1, 2000)), length(left(n2, 2000)), 1)
              END AS text_sim,
-        x1.bad <> x2.bad AS schema_diff
-    FROM matches m JOIN pairs p ON p.a1 = m.a1 AND p.a2 = m.a2
-    JOIN lm x1 ON x1.label_id = m.l1 JOIN lm x2 ON x2.label_id = m.l2
+        schema_diff
+    FROM matched_raw
 ),
-one AS (  -- labels without a match in the pair: anti-joins on (pair, label), hash joins
-    SELECT p.item_id, p.a1, p.a2, p.pair_type, p.pair_name, x.modality, x.kind,
-        x.label_id AS l1, NULL::VARCHAR AS l2, 'only_1' AS status,
-        NULL::BOOLEAN AS class_diff, NULL::BOOLEAN AS text_diff, NULL::DOUBLE AS text_sim,
-        x.bad AS schema_diff
-    FROM pairs p JOIN lm x ON x.annotation_id = p.a1
-    LEFT JOIN matches m ON m.a1 = p.a1 AND m.a2 = p.a2 AND m.l1 = x.label_id
-    WHERE m.l1 IS NULL AND (p.kinds IS NULL OR list_contains(p.kinds, x.kind))
+one AS (  -- labels without a match in the pair, on the kinds the pair compares
+    SELECT p.a1, p.a2, x.modality, x.kind, x.label_id AS l1, NULL::VARCHAR AS l2,
+        'only_1' AS status, NULL::BOOLEAN AS class_diff, NULL::BOOLEAN AS text_diff,
+        NULL::DOUBLE AS text_sim, v.label_id IS NOT NULL AS schema_diff
+    FROM lab x JOIN pk p ON p.a1 = x.annotation_id
+    ANTI JOIN matches m ON m.a1 = p.a1 AND m.a2 = p.a2 AND m.l1 = x.label_id
+    LEFT JOIN invalid v ON v.label_id = x.label_id
+    WHERE p.kinds IS NULL OR list_contains(p.kinds, x.kind)
     UNION ALL
-    SELECT p.item_id, p.a1, p.a2, p.pair_type, p.pair_name, x.modality, x.kind,
-        NULL::VARCHAR, x.label_id, 'only_2',
-        NULL::BOOLEAN, NULL::BOOLEAN, NULL::DOUBLE, x.bad
-    FROM pairs p JOIN lm x ON x.annotation_id = p.a2
-    LEFT JOIN matches m ON m.a1 = p.a1 AND m.a2 = p.a2 AND m.l2 = x.label_id
-    WHERE m.l2 IS NULL AND (p.kinds IS NULL OR list_contains(p.kinds, x.kind))
+    SELECT p.a1, p.a2, x.modality, x.kind, NULL::VARCHAR, x.label_id, 'only_2',
+        NULL::BOOLEAN, NULL::BOOLEAN, NULL::DOUBLE, v.label_id IS NOT NULL
+    FROM lab x JOIN pk p ON p.a2 = x.annotation_id
+    ANTI JOIN matches m ON m.a1 = p.a1 AND m.a2 = p.a2 AND m.l2 = x.label_id
+    LEFT JOIN invalid v ON v.label_id = x.label_id
+    WHERE p.kinds IS NULL OR list_contains(p.kinds, x.kind)
+),
+u AS (SELECT * FROM matched UNION ALL SELECT * FROM one),
+who AS (  -- one row per pass, narrower than pairs: the item and the pair's names come from it
+    SELECT annotation_id, item_id, origin,
+        CASE WHEN origin = 'human' THEN coalesce(annotator, 'anonymous')
+             ELSE 'model:' || coalesce(model, 'unnamed') END AS who
+    FROM annotations WHERE status <> 'cancelled'
 )
-SELECT * FROM matched UNION ALL SELECT * FROM one
+SELECT w1.item_id, u.a1, u.a2,
+    CASE WHEN w1.origin = 'human' AND w2.origin = 'human' THEN 'human-human'
+         WHEN w1.origin = 'model' AND w2.origin = 'model' THEN 'model-model'
+         ELSE 'human-model' END AS pair_type,
+    least(w1.who, w2.who) || ' ~ ' || greatest(w1.who, w2.who) AS pair_name,
+    u.modality, u.kind, u.l1, u.l2, u.status, u.class_diff, u.text_diff, u.text_sim,
+    u.schema_diff
+FROM u JOIN who w1 ON w1.annotation_id = u.a1 JOIN who w2 ON w2.annotation_id = u.a2
 """
 
 LINK_UNITS_SQL = """
@@ -98,9 +111,9 @@ u AS (
     FROM side2 s
 )
 -- an agreeing link appears once from each side: count it once
-SELECT u.item_id, u.a1, u.a2, u.pair_type, u.pair_name, coalesce(a.modality, 'none') AS modality,
+SELECT u.item_id, u.a1, u.a2, u.pair_type, u.pair_name, coalesce(l.modality, 'none') AS modality,
     'link' AS kind, u.relation, u.link_diff
-FROM u LEFT JOIN lab l ON l.label_id = u.f0 LEFT JOIN assets a ON a.asset_id = l.asset_id
+FROM u LEFT JOIN lab l ON l.label_id = u.f0
 WHERE u.side = 'side_1' OR u.link_diff
 """
 
@@ -142,7 +155,7 @@ modality_kind 1)."""
 
 def build_units(con: duckdb.DuckDBPyConnection) -> None:
     """Tables ``units`` and ``link_units`` (needs ``pairs``, ``lab``, ``matches``, ``invalid``)."""
-    con.execute(UNITS_SQL.format(norm=NORM.format("l.text")))
+    con.execute(UNITS_SQL.format(n1=NORM.format("x1.text"), n2=NORM.format("x2.text")))
     con.execute(LINK_UNITS_SQL)
 
 

@@ -88,12 +88,14 @@ WITH base AS (
         CASE WHEN l.kind IN ('polygon', 'polyline')
              THEN list_filter(l.points, lambda v, i: i % 2 = 0) END AS py,
         l.x, l.y, l.w, l.h, l.t_start, l.t_end, l.frame_start, l.frame_end,
-        l.char_start, l.char_end, l.keyframes
+        l.char_start, l.char_end, l.keyframes, coalesce(s.modality, 'none') AS modality
     FROM labels l  -- labels of comparable kinds, with the item of their pass
     JOIN annotations a ON a.annotation_id = l.annotation_id AND a.status <> 'cancelled'
+    LEFT JOIN assets s ON s.asset_id = l.asset_id
     WHERE l.kind IN ({kinds})
 )
 SELECT label_id, annotation_id, item_id, pass_item, asset_id, kind, class, text, origin, control,
+    modality,
     CASE WHEN kind = 'box' AND (frame_start IS NOT NULL) THEN frame END AS frame,
     CASE WHEN kind = 'box' THEN x WHEN kind = 'ellipse' THEN x - w
          WHEN kind = 'keypoint' THEN x - {kp} / 2 ELSE list_min(px) END AS x0,

@@ -30,6 +30,10 @@ from labelrelease.qa.tables import connect, count, open_tables, qa_ident
 OUT_TABLES = ("sample", "matches", "units", "link_units")
 """Tables written to ``qa.out`` as Parquet."""
 
+PARQUET = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1"
+"""How QA writes its tables: zstd level 1 costs a fifth less CPU than the default level and is
+no larger here."""
+
 
 @dataclass(frozen=True)
 class QAResult:
@@ -74,12 +78,10 @@ def run_qa(settings: QASettings, *, reviews: Path | None = None) -> QAResult:
             strata = strata_table(con, settings)
             models = model_disagreements(con)
             for table in OUT_TABLES:  # the path is bound as a parameter, never spliced into SQL
-                # zstd level 1: a fifth less CPU than the default level, no larger here
                 # ORDER BY ALL: the same inputs give the same bytes (the joins and
                 # aggregations before this do not keep an order from run to run)
                 con.execute(
-                    f"COPY (SELECT * FROM {qa_ident(table)} ORDER BY ALL) TO $path "
-                    "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)",
+                    f"COPY (SELECT * FROM {qa_ident(table)} ORDER BY ALL) TO $path ({PARQUET})",
                     {"path": str(built / f"{table}.parquet")},
                 )
             export_tasks(con, built / "review_tasks.json")
