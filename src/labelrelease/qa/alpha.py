@@ -30,7 +30,7 @@ marg AS (
 SELECT obs.d_o, obs.n, marg.sq FROM obs, marg
 """
 
-UNIT_TABLES = frozenset({"alpha_tags", "alpha_classes", "alpha_input"})
+UNIT_TABLES = frozenset({"alpha_tags", "alpha_input"})
 
 
 def nominal_alpha(con: duckdb.DuckDBPyConnection, relation: str) -> float | None:
@@ -59,22 +59,36 @@ GROUP BY ALL
 """
 
 CLASSES_SQL = """
-CREATE OR REPLACE TABLE alpha_classes AS
-SELECT m.a1 || chr(31) || m.a2 || chr(31) || m.l1 AS unit, 'first' AS coder, x1.class AS value
-FROM matches m JOIN lab x1 ON x1.label_id = m.l1 WHERE m.kind <> 'tag'
-UNION ALL
-SELECT m.a1 || chr(31) || m.a2 || chr(31) || m.l1, 'second', x2.class
-FROM matches m JOIN lab x2 ON x2.label_id = m.l2 WHERE m.kind <> 'tag'
+WITH m AS (  -- the two classes of every matched pair of non-tag labels, both set
+    SELECT x1.class AS c1, x2.class AS c2
+    FROM matches m JOIN lab x1 ON x1.label_id = m.l1 JOIN lab x2 ON x2.label_id = m.l2
+    WHERE m.kind <> 'tag' AND x1.class IS NOT NULL AND x2.class IS NOT NULL
+),
+v AS (SELECT c, count(*) AS nv FROM (SELECT c1 AS c FROM m UNION ALL SELECT c2 FROM m) GROUP BY c)
+SELECT (SELECT count(*) FROM m), (SELECT count(*) FILTER (c1 <> c2) FROM m),
+    (SELECT sum(nv * nv) FROM v)
 """
+
+
+def pair_alpha(units: int, differ: int, sum_sq: float) -> float | None:
+    """Nominal alpha when every unit has exactly two values: ``units`` units, ``differ`` of
+    them with two different values, ``sum_sq`` the sum over values of their count squared.
+    Each unit adds 2 to D_o when its values differ, 0 otherwise, and n = 2 * units; the same
+    figure as :func:`nominal_alpha` on the (unit, coder, value) rows, without building them."""
+    n = 2.0 * units
+    d_e = n * n - sum_sq
+    if units == 0 or d_e == 0:
+        return None
+    return 1.0 - (n - 1) * (2.0 * differ) / d_e
 
 
 def alphas(con: duckdb.DuckDBPyConnection) -> dict[str, float | None]:
     """Alpha of tags (unit: item, asset and control; a pass's value: its sorted tag set) and
     of classes (unit: a matched label pair of two passes; the two classes)."""
     con.execute(TAGS_SQL)
-    con.execute(CLASSES_SQL)
-    out = {}
-    for name, table in (("tags", "alpha_tags"), ("classes", "alpha_classes")):
-        value = nominal_alpha(con, table)
-        out[name] = None if value is None else round(value, 6)
-    return out
+    tags = nominal_alpha(con, "alpha_tags")
+    ((units, differ, sum_sq),) = con.execute(CLASSES_SQL).fetchall()
+    classes = pair_alpha(int(units), int(differ or 0), float(sum_sq or 0))
+    return {
+        k: None if v is None else round(v, 6) for k, v in (("tags", tags), ("classes", classes))
+    }

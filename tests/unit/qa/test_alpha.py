@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labelrelease.qa.alpha import nominal_alpha
+from labelrelease.qa.alpha import CLASSES_SQL, nominal_alpha, pair_alpha
 
 
 @settings(max_examples=40, deadline=None)
@@ -45,3 +45,39 @@ def test_alpha_equals_krippendorff(coders: int, units: int, values: int, seed: i
         assert ours is None or theirs is None or np.isnan(theirs)
         return
     assert ours == pytest.approx(theirs, abs=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    units=st.integers(1, 15),
+    values=st.integers(1, 4),
+    seed=st.integers(0, 2**31),
+)
+def test_class_alpha_of_matched_pairs_equals_krippendorff(
+    units: int, values: int, seed: int
+) -> None:
+    # the classes' alpha is computed from the matched pairs in one aggregate (two coders,
+    # "first" and "second" pass, per unit); it must be the package's alpha on the same data
+    rng = np.random.default_rng(seed)
+    data = rng.integers(0, values, size=(2, units)).astype(float)
+    data[rng.random(size=data.shape) < 0.2] = np.nan  # a label without a class
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE matches AS SELECT 'a' AS a1, 'b' AS a2, 'x' AS asset_id, "
+        "'box' AS kind, 'p' || i AS l1, 'q' || i AS l2, 1.0 AS sim FROM range($n) t(i)",
+        {"n": units},
+    )
+    classes = [None if np.isnan(v) else f"class{int(v)}" for v in data.ravel()]
+    ids = [f"p{u}" for u in range(units)] + [f"q{u}" for u in range(units)]
+    con.register("lab_in", pa.table({"label_id": ids, "class": classes}))
+    con.execute("CREATE TABLE lab AS SELECT * FROM lab_in")
+    ((n, differ, sum_sq),) = con.execute(CLASSES_SQL).fetchall()
+    ours = pair_alpha(int(n), int(differ or 0), float(sum_sq or 0))
+    try:
+        theirs = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    except ValueError:  # the package refuses data with one value only
+        theirs = None
+    if theirs is None or np.isnan(theirs):
+        assert ours is None
+    else:
+        assert ours == pytest.approx(theirs, abs=1e-9)
