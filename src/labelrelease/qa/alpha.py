@@ -60,9 +60,7 @@ GROUP BY ALL
 
 CLASSES_SQL = """
 WITH m AS (  -- the two classes of every matched pair of non-tag labels, both set
-    SELECT x1.class AS c1, x2.class AS c2
-    FROM matches m JOIN lab x1 ON x1.label_id = m.l1 JOIN lab x2 ON x2.label_id = m.l2
-    WHERE m.kind <> 'tag' AND x1.class IS NOT NULL AND x2.class IS NOT NULL
+    SELECT c1, c2 FROM matches WHERE kind <> 'tag' AND c1 IS NOT NULL AND c2 IS NOT NULL
 ),
 v AS (SELECT c, count(*) AS nv FROM (SELECT c1 AS c FROM m UNION ALL SELECT c2 FROM m) GROUP BY c)
 SELECT (SELECT count(*) FROM m), (SELECT count(*) FILTER (c1 <> c2) FROM m),

@@ -26,12 +26,12 @@ UNITS_SQL = """
 CREATE OR REPLACE TABLE units AS
 WITH pk AS (SELECT a1, a2, kinds FROM pairs),  -- narrow: the joins below keep it in memory
 matched_raw AS (
-    SELECT m.a1, m.a2, x1.modality, m.kind, m.l1, m.l2,
-        x1.class IS DISTINCT FROM x2.class AS class_diff,
-        x1.text IS NOT NULL AS has1, x2.text IS NOT NULL AS has2,
+    SELECT m.a1, m.a2, m.modality, m.kind, m.l1, m.l2,
+        m.c1 IS DISTINCT FROM m.c2 AS class_diff,
+        m.t1 IS NOT NULL AS has1, m.t2 IS NOT NULL AS has2,
         {n1} AS n1, {n2} AS n2,
         (v1.label_id IS NOT NULL) <> (v2.label_id IS NOT NULL) AS schema_diff
-    FROM matches m JOIN lab x1 ON x1.label_id = m.l1 JOIN lab x2 ON x2.label_id = m.l2
+    FROM matches m
     LEFT JOIN invalid v1 ON v1.label_id = m.l1 LEFT JOIN invalid v2 ON v2.label_id = m.l2
 ),
 matched AS (
@@ -155,7 +155,7 @@ modality_kind 1)."""
 
 def build_units(con: duckdb.DuckDBPyConnection) -> None:
     """Tables ``units`` and ``link_units`` (needs ``pairs``, ``lab``, ``matches``, ``invalid``)."""
-    con.execute(UNITS_SQL.format(n1=NORM.format("x1.text"), n2=NORM.format("x2.text")))
+    con.execute(UNITS_SQL.format(n1=NORM.format("m.t1"), n2=NORM.format("m.t2")))
     con.execute(LINK_UNITS_SQL)
 
 

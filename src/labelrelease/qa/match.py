@@ -126,7 +126,9 @@ CREATE OR REPLACE TABLE cand AS
 WITH j AS (
     SELECT l1.annotation_id AS a1, l2.annotation_id AS a2, l1.asset_id, l1.kind,
         l1.label_id AS l1, l2.label_id AS l2,
-        l1.class = l2.class AS same_class,
+        -- what the units and the classes' alpha compare, carried so they need not join
+        -- the labels again
+        l1.class AS c1, l2.class AS c2, l1.text AS t1, l2.text AS t2, l1.modality,
         CASE
         WHEN l1.kind IN ({regions}) THEN (
             greatest(0, least(l1.x1, l2.x1) - greatest(l1.x0, l2.x0))
@@ -159,6 +161,12 @@ WHERE sim >= greatest(5e-324, CASE WHEN kind IN ({regions}) THEN $iou
                                    ELSE 0.5 END)
 """
 
+MATCH_COLUMNS = ("a1", "a2", "asset_id", "kind", "l1", "l2", "sim")
+"""The columns of ``matches.parquet``."""
+MATCH_ATTRIBUTES = ("c1", "c2", "t1", "t2", "modality")
+"""Carried in the ``matches`` table for the units: the classes and texts of both labels, the
+modality of the first."""
+
 COUNTED_SQL = """
 CREATE OR REPLACE TEMP TABLE cand_n AS
 SELECT *, count(*) OVER (PARTITION BY a1, a2, l1) AS n1,
@@ -168,7 +176,7 @@ FROM cand
 
 TRIVIAL_SQL = """
 CREATE OR REPLACE TABLE matches AS
-SELECT a1, a2, asset_id, kind, l1, l2, sim FROM cand_n WHERE n1 = 1 AND n2 = 1
+SELECT {cols} FROM cand_n WHERE n1 = 1 AND n2 = 1
 """
 
 UNIFORM_SQL = """
@@ -187,11 +195,11 @@ WITH r AS (
     FROM cand_n c SEMI JOIN uniform USING (a1, a2, asset_id, kind)
     WHERE n1 > 1 OR n2 > 1
 )
-SELECT a1, a2, asset_id, kind, l1, l2, sim FROM r WHERE r1 = r2
+SELECT {cols} FROM r WHERE r1 = r2
 """
 
 CONFLICT_SQL = """
-SELECT a1, a2, asset_id, kind, l1, l2, sim
+SELECT {cols}
 FROM cand_n c ANTI JOIN uniform USING (a1, a2, asset_id, kind)
 WHERE n1 > 1 OR n2 > 1
 ORDER BY a1, a2, asset_id, kind
@@ -227,16 +235,17 @@ def build_matches(con: duckdb.DuckDBPyConnection, settings: QASettings) -> int:
 def assign(con: duckdb.DuckDBPyConnection) -> int:
     """Table ``matches`` from ``cand``: optimal one-to-one within each (a1, a2, asset, kind)
     group. Returns how many groups needed an assignment (uniform ones included)."""
+    cols = ", ".join(MATCH_COLUMNS + MATCH_ATTRIBUTES)
     con.execute(COUNTED_SQL)
-    con.execute(TRIVIAL_SQL)
+    con.execute(TRIVIAL_SQL.format(cols=cols))
     # A full matrix of equal similarities (most often: identical spans or texts on both
     # sides): every one-to-one assignment is optimal; take the one the solver takes, the
     # i-th label of one pass with the i-th of the other, in label_id order.
     con.execute(UNIFORM_SQL)
-    con.execute(UNIFORM_MATCHES_SQL)
+    con.execute(UNIFORM_MATCHES_SQL.format(cols=cols))
     # Fetch every conflicting candidate before the next query (DuckDB 2.x invalidates an
     # unfinished result when the connection runs another statement).
-    conflicts = con.sql(CONFLICT_SQL).to_arrow_table()
+    conflicts = con.sql(CONFLICT_SQL.format(cols=cols)).to_arrow_table()
     solved, groups = solve_conflicts(conflicts)
     if solved.num_rows:
         con.register("solved_matches", solved)
@@ -248,10 +257,10 @@ def assign(con: duckdb.DuckDBPyConnection) -> int:
 
 def solve_conflicts(cand: pa.Table) -> tuple[pa.Table, int]:
     """Optimal one-to-one matches (max total similarity) within each (a1, a2, asset, kind)
-    group of ``cand`` (sorted by those columns)."""
-    names = ["a1", "a2", "asset_id", "kind", "l1", "l2", "sim"]
+    group of ``cand`` (sorted by those columns); the chosen rows with all their columns."""
+    names = list(MATCH_COLUMNS)
     if cand.num_rows == 0:
-        return cand.select(names), 0
+        return cand, 0
     # imported here: most runs need no solver, and scipy.optimize takes a while to import
     from scipy.optimize import linear_sum_assignment
 
@@ -277,4 +286,4 @@ def solve_conflicts(cand: pa.Table) -> tuple[pa.Table, int]:
         hit = chosen[i1, i2] & (sim > 0)
         keep.append(np.flatnonzero(hit) + s)
     index = np.concatenate(keep) if keep else np.array([], dtype=np.int64)
-    return cand.select(names).take(pa.array(index, type=pa.int64())), len(starts)
+    return cand.take(pa.array(index, type=pa.int64())), len(starts)

@@ -20,7 +20,7 @@ from labelrelease.model.schema import LABELS
 from labelrelease.qa.alpha import alphas
 from labelrelease.qa.changed import build_changed
 from labelrelease.qa.disagree import build_units, disagreement, model_disagreements
-from labelrelease.qa.match import build_matches
+from labelrelease.qa.match import MATCH_COLUMNS, build_matches
 from labelrelease.qa.review import export_tasks
 from labelrelease.qa.sample import build_sample, strata_table
 from labelrelease.qa.settings import Gate, QASettings
@@ -80,8 +80,10 @@ def run_qa(settings: QASettings, *, reviews: Path | None = None) -> QAResult:
             for table in OUT_TABLES:  # the path is bound as a parameter, never spliced into SQL
                 # ORDER BY ALL: the same inputs give the same bytes (the joins and
                 # aggregations before this do not keep an order from run to run)
+                cols = ", ".join(MATCH_COLUMNS) if table == "matches" else "*"
                 con.execute(
-                    f"COPY (SELECT * FROM {qa_ident(table)} ORDER BY ALL) TO $path ({PARQUET})",
+                    f"COPY (SELECT {cols} FROM {qa_ident(table)} ORDER BY ALL) TO $path "
+                    f"({PARQUET})",
                     {"path": str(built / f"{table}.parquet")},
                 )
             export_tasks(con, built / "review_tasks.json")

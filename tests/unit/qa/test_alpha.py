@@ -61,16 +61,12 @@ def test_class_alpha_of_matched_pairs_equals_krippendorff(
     rng = np.random.default_rng(seed)
     data = rng.integers(0, values, size=(2, units)).astype(float)
     data[rng.random(size=data.shape) < 0.2] = np.nan  # a label without a class
-    con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE matches AS SELECT 'a' AS a1, 'b' AS a2, 'x' AS asset_id, "
-        "'box' AS kind, 'p' || i AS l1, 'q' || i AS l2, 1.0 AS sim FROM range($n) t(i)",
-        {"n": units},
-    )
     classes = [None if np.isnan(v) else f"class{int(v)}" for v in data.ravel()]
-    ids = [f"p{u}" for u in range(units)] + [f"q{u}" for u in range(units)]
-    con.register("lab_in", pa.table({"label_id": ids, "class": classes}))
-    con.execute("CREATE TABLE lab AS SELECT * FROM lab_in")
+    con = duckdb.connect()
+    con.register(
+        "m", pa.table({"kind": ["box"] * units, "c1": classes[:units], "c2": classes[units:]})
+    )
+    con.execute("CREATE TABLE matches AS SELECT * FROM m")
     ((n, differ, sum_sq),) = con.execute(CLASSES_SQL).fetchall()
     ours = pair_alpha(int(n), int(differ or 0), float(sum_sq or 0))
     try:
