@@ -167,16 +167,28 @@ MATCH_ATTRIBUTES = ("c1", "c2", "t1", "t2", "modality")
 """Carried in the ``matches`` table for the units: the classes and texts of both labels, the
 modality of the first."""
 
-COUNTED_SQL = """
-CREATE OR REPLACE TEMP TABLE cand_n AS
-SELECT *, count(*) OVER (PARTITION BY a1, a2, l1) AS n1,
-    count(*) OVER (PARTITION BY a1, a2, l2) AS n2
-FROM cand
+MULTI_SQL = """
+CREATE OR REPLACE TEMP TABLE multi AS  -- labels with more than one candidate in their pair
+SELECT a1, a2, l1 AS label_id FROM cand GROUP BY a1, a2, l1 HAVING count(*) > 1
+UNION ALL
+SELECT a1, a2, l2 FROM cand GROUP BY a1, a2, l2 HAVING count(*) > 1
 """
 
 TRIVIAL_SQL = """
-CREATE OR REPLACE TABLE matches AS
-SELECT {cols} FROM cand_n WHERE n1 = 1 AND n2 = 1
+CREATE OR REPLACE TABLE matches AS  -- both labels each other's only candidate
+SELECT {cols} FROM cand c
+ANTI JOIN multi m1 ON m1.a1 = c.a1 AND m1.a2 = c.a2 AND m1.label_id = c.l1
+ANTI JOIN multi m2 ON m2.a1 = c.a1 AND m2.a2 = c.a2 AND m2.label_id = c.l2
+"""
+
+COUNTED_SQL = """
+CREATE OR REPLACE TEMP TABLE cand_n AS  -- the rest, with their candidates per label (all of
+-- a label's candidates are here when it has several)
+SELECT c.*, count(*) OVER (PARTITION BY a1, a2, l1) AS n1,
+    count(*) OVER (PARTITION BY a1, a2, l2) AS n2
+FROM cand c
+WHERE EXISTS (FROM multi m WHERE m.a1 = c.a1 AND m.a2 = c.a2 AND m.label_id = c.l1)
+   OR EXISTS (FROM multi m WHERE m.a1 = c.a1 AND m.a2 = c.a2 AND m.label_id = c.l2)
 """
 
 UNIFORM_SQL = """
@@ -236,8 +248,11 @@ def assign(con: duckdb.DuckDBPyConnection) -> int:
     """Table ``matches`` from ``cand``: optimal one-to-one within each (a1, a2, asset, kind)
     group. Returns how many groups needed an assignment (uniform ones included)."""
     cols = ", ".join(MATCH_COLUMNS + MATCH_ATTRIBUTES)
-    con.execute(COUNTED_SQL)
+    # window counts only over the few candidates that conflict: a window over all of them
+    # sorts every row with its payload
+    con.execute(MULTI_SQL)
     con.execute(TRIVIAL_SQL.format(cols=cols))
+    con.execute(COUNTED_SQL)
     # A full matrix of equal similarities (most often: identical spans or texts on both
     # sides): every one-to-one assignment is optimal; take the one the solver takes, the
     # i-th label of one pass with the i-th of the other, in label_id order.
