@@ -84,9 +84,9 @@ def env() -> dict[str, str]:
 
 def run_measured(cmd: list[str], cwd: Path) -> Measurement:
     """``measure`` with this benchmark's environment."""
-    saved = dict(os.environ)
+    saved, wanted = dict(os.environ), env()  # env() reads os.environ: before it is cleared
     os.environ.clear()
-    os.environ.update(env())
+    os.environ.update(wanted)
     try:
         return measure(cmd, cwd=cwd)
     finally:
