@@ -197,7 +197,8 @@ def write_params(path: Path, names: list[str], memory_limit: str, threads: int) 
 def _figures(m: Measurement) -> dict[str, Any]:
     row = asdict(m)
     row.pop("stdout")
-    row["stderr_tail"] = row.pop("stderr")[-2000:] if m.returncode else ""
+    stderr = row.pop("stderr")  # popped whatever the exit: only a failure keeps its tail
+    row["stderr_tail"] = stderr[-2000:] if m.returncode else ""
     return row
 
 

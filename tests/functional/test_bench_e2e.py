@@ -83,3 +83,17 @@ def test_commands_keep_the_callers_environment(
     marker, pythonpath = m.stdout.strip().split("|")
     assert marker == "kept"
     assert pythonpath.split(":")[0] == str(ROOT / "src")
+
+
+def test_figures_keep_stderr_only_as_the_tail_of_a_failure() -> None:
+    runner = load("e2e/run")
+    procstats = load("procstats")
+    noisy = "x" * 5_000
+
+    def run(returncode: int) -> dict[str, object]:
+        m = procstats.Measurement(1.0, 1.0, 1.0, 0.0, 10.0, 10.0, 1, returncode, "out", noisy)
+        return dict(runner._figures(m))
+
+    ok, failed = run(0), run(1)
+    assert "stderr" not in ok and "stdout" not in ok and ok["stderr_tail"] == ""
+    assert "stderr" not in failed and failed["stderr_tail"] == noisy[-2000:]
