@@ -74,9 +74,9 @@ def env() -> dict[str, str]:
 
 def run_measured(cmd: list[str], cwd: Path) -> Measurement:
     """``measure`` with this benchmark's environment."""
-    saved = dict(os.environ)
+    saved, wanted = dict(os.environ), env()  # env() reads os.environ: before it is cleared
     os.environ.clear()
-    os.environ.update(env())
+    os.environ.update(wanted)
     try:
         return measure(cmd, cwd=cwd)
     finally:
@@ -187,7 +187,8 @@ def write_params(path: Path, names: list[str], memory_limit: str, threads: int) 
 def _figures(m: Measurement) -> dict[str, Any]:
     row = asdict(m)
     row.pop("stdout")
-    row["stderr_tail"] = row.pop("stderr")[-2000:] if m.returncode else ""
+    stderr = row.pop("stderr")  # popped whatever the exit: only a failure keeps its tail
+    row["stderr_tail"] = stderr[-2000:] if m.returncode else ""
     return row
 
 

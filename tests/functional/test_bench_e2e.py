@@ -70,3 +70,30 @@ def test_every_stage_is_measured_and_the_counts_add_up(tmp_path: Path) -> None:
     text = runner.table(doc)
     assert all(f"| {n} |" in text for n in [*stages, "total", "baseline"])
     json.dumps(doc)  # the results document is JSON
+
+
+def test_commands_keep_the_callers_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stages run with the caller's environment plus this checkout's package: a variable of
+    the caller (HOME, LANG, ...) reaches them (it was lost when env() read a cleared environ)."""
+    runner = load("e2e/run")
+    monkeypatch.setenv("BENCH_E2E_MARKER", "kept")
+    m = runner.run_measured(["/bin/sh", "-c", 'echo "$BENCH_E2E_MARKER|$PYTHONPATH"'], tmp_path)
+    marker, pythonpath = m.stdout.strip().split("|")
+    assert marker == "kept"
+    assert pythonpath.split(":")[0] == str(ROOT / "src")
+
+
+def test_figures_keep_stderr_only_as_the_tail_of_a_failure() -> None:
+    runner = load("e2e/run")
+    procstats = load("procstats")
+    noisy = "x" * 5_000
+
+    def run(returncode: int) -> dict[str, object]:
+        m = procstats.Measurement(1.0, 1.0, 1.0, 0.0, 10.0, 10.0, 1, returncode, "out", noisy)
+        return dict(runner._figures(m))
+
+    ok, failed = run(0), run(1)
+    assert "stderr" not in ok and "stdout" not in ok and ok["stderr_tail"] == ""
+    assert "stderr" not in failed and failed["stderr_tail"] == noisy[-2000:]
