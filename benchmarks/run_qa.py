@@ -51,7 +51,7 @@ qa:
   releases: {out}/releases
   reviews: {out}/reviews
   gates: {{}}
-  duckdb_memory_limit: 1GB
+  duckdb_memory_limit: {memory_limit}
   duckdb_threads: 2
 """
 
@@ -77,7 +77,7 @@ def ensure_tables(work: Path, labels: int, shape: str) -> tuple[Path, float | No
     return folder, seconds
 
 
-def run_once(program: str, inp: Path, out: Path) -> Measurement:
+def run_once(program: str, inp: Path, out: Path, memory_limit: str) -> Measurement:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -85,18 +85,24 @@ def run_once(program: str, inp: Path, out: Path) -> Measurement:
         cmd = [sys.executable, str(HERE / "baseline_qa.py"), str(inp), "--out", str(out)]
         return measure(cmd).check("baseline_qa.py")
     params = out / "params.yaml"
-    params.write_text(PARAMS.format(inp=inp, out=out, failures=inp / "failures.parquet"))
+    params.write_text(
+        PARAMS.format(
+            inp=inp, out=out, failures=inp / "failures.parquet", memory_limit=memory_limit
+        )
+    )
     cmd = [str(pull_cli()), "qa", "--params", str(params)]
     return measure(cmd, cwd=out).check("labelrelease qa")
 
 
-def bench_size(work: Path, labels: int, repeat: int, shape: str) -> dict[str, Any]:
+def bench_size(
+    work: Path, labels: int, repeat: int, shape: str, memory_limit: str = "1GB"
+) -> dict[str, Any]:
     inp, generate_s = ensure_tables(work, labels, shape)
     runs: dict[str, list[dict[str, Any]]] = {p: [] for p in PROGRAMS}
     for i in range(repeat):
         for program in PROGRAMS if i % 2 == 0 else tuple(reversed(PROGRAMS)):
             out = work / "runs" / f"qa-{program}-{shape}-{labels}"
-            m = run_once(program, inp, out)
+            m = run_once(program, inp, out, memory_limit)
             row = {k: v for k, v in asdict(m).items() if k not in ("stdout", "stderr")}
             runs[program].append(row)
             print(f"  {labels:>11,} {program:<9} run {i + 1}: {row['wall_s']:7.2f} s wall "
@@ -110,7 +116,8 @@ def bench_size(work: Path, labels: int, repeat: int, shape: str) -> dict[str, An
     report = work / "runs" / f"qa-qa-{shape}-{labels}" / "qa.json"
     headline = json.loads(report.read_text()) if report.exists() else {}
     overall = headline.get("disagreement", {}).get("overall", {})
-    return {"labels": labels, "shape": shape, "generate_s": generate_s, "runs": runs,
+    return {"labels": labels, "shape": shape, "memory_limit": memory_limit,
+            "generate_s": generate_s, "runs": runs,
             "summary": summary,
             "sample_items": headline.get("sample", {}).get("items"),
             "pairs": headline.get("pairs"),
@@ -126,8 +133,13 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--json", type=Path, default=DEFAULT_RESULTS)
     parser.add_argument("--shape", choices=SHAPES, default="issue")
+    parser.add_argument(
+        "--memory-limit", default="1GB", help="qa's duckdb_memory_limit (default 1GB)"
+    )
     args = parser.parse_args()
-    sizes = [bench_size(args.work, n, args.repeat, args.shape) for n in args.labels]
+    sizes = [
+        bench_size(args.work, n, args.repeat, args.shape, args.memory_limit) for n in args.labels
+    ]
     doc = {
         "benchmark": "qa",
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -143,16 +155,22 @@ def main() -> None:
     for s in previous.get("sizes", []):  # entries written before the shapes and these fields
         s.setdefault("shape", "three-pass")
         s.setdefault("repeat", len(s["runs"]["qa"]))  # their run and code: README.md
-    done = {(s["labels"], s["shape"]) for s in sizes}
-    kept = [s for s in previous.get("sizes", []) if (s["labels"], s["shape"]) not in done]
-    doc["sizes"] = sorted(kept + sizes, key=lambda s: (s["shape"], s["labels"]))
+        s.setdefault("memory_limit", "1GB")
+    done = {(s["labels"], s["shape"], s["memory_limit"]) for s in sizes}
+    kept = [
+        s
+        for s in previous.get("sizes", [])
+        if (s["labels"], s["shape"], s["memory_limit"]) not in done
+    ]
+    doc["sizes"] = sorted(kept + sizes, key=lambda s: (s["shape"], s["labels"], s["memory_limit"]))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(doc, indent=2) + "\n")
     for s in sizes:
         r = s["summary"]["ratio_qa_to_baseline"]
         print(
-            f"{s['labels']:,} labels ({s['shape']}): qa/baseline CPU {r['cpu_s']:.2f}x, wall "
-            f"{r['wall_s']:.2f}x; qa peak {s['summary']['qa']['maxrss_mb']['median']:.0f} MB"
+            f"{s['labels']:,} labels ({s['shape']}, {s['memory_limit']}): qa/baseline CPU "
+            f"{r['cpu_s']:.2f}x, wall {r['wall_s']:.2f}x; "
+            f"qa peak {s['summary']['qa']['maxrss_mb']['median']:.0f} MB"
         )
 
 
