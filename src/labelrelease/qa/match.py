@@ -88,14 +88,22 @@ WITH base AS (
         CASE WHEN l.kind IN ('polygon', 'polyline')
              THEN list_filter(l.points, lambda v, i: i % 2 = 0) END AS py,
         l.x, l.y, l.w, l.h, l.t_start, l.t_end, l.frame_start, l.frame_end,
-        l.char_start, l.char_end, l.keyframes, coalesce(s.modality, 'none') AS modality
+        l.char_start, l.char_end, l.keyframes, coalesce(s.modality, 'none') AS modality,
+        a.can1, a.can2
     FROM labels l  -- labels of comparable kinds, with the item of their pass
-    JOIN annotations a ON a.annotation_id = l.annotation_id AND a.status <> 'cancelled'
+    JOIN (
+        -- a pair puts its smaller annotation_id first: the labels of an item's last pass
+        -- can only be second (can1 false), those of its first pass only first
+        SELECT annotation_id, item_id,
+            annotation_id <> max(annotation_id) OVER (PARTITION BY item_id) AS can1,
+            annotation_id <> min(annotation_id) OVER (PARTITION BY item_id) AS can2
+        FROM annotations WHERE status <> 'cancelled'
+    ) a ON a.annotation_id = l.annotation_id
     LEFT JOIN assets s ON s.asset_id = l.asset_id
     WHERE l.kind IN ({kinds})
 )
 SELECT label_id, annotation_id, item_id, pass_item, asset_id, kind, class, text, origin, control,
-    modality,
+    modality, can1, can2,
     CASE WHEN kind = 'box' AND (frame_start IS NOT NULL) THEN frame END AS frame,
     CASE WHEN kind = 'box' THEN x WHEN kind = 'ellipse' THEN x - w
          WHEN kind = 'keypoint' THEN x - {kp} / 2 ELSE list_min(px) END AS x0,
@@ -144,7 +152,9 @@ WITH j AS (
             / nullif(greatest(l1.s1, l2.s1) - least(l1.s0, l2.s0), 0)
         END AS sim
     -- two passes over one item (the rows of ``pairs``), labels of one asset and kind
-    FROM lab l1 JOIN lab l2 ON l2.pass_item = l1.pass_item AND l2.asset_id = l1.asset_id
+    -- (each side only the labels that can be on it: half of each at two passes per item)
+    FROM (FROM lab WHERE can1) l1 JOIN (FROM lab WHERE can2) l2
+        ON l2.pass_item = l1.pass_item AND l2.asset_id = l1.asset_id
         AND l2.kind = l1.kind AND l1.annotation_id < l2.annotation_id
     WHERE (l1.kind <> 'tag' OR l1.control = l2.control)
       AND (l1.kind NOT IN ({slots}) OR l1.kind = 'tag'
