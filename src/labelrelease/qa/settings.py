@@ -75,7 +75,7 @@ class QASettings:
     temporal_iou_threshold: float = 0.5
     span_overlap_threshold: float = 0.5
     gates: tuple[Gate, ...] = field(default_factory=tuple)
-    memory_limit: str = "1GB"
+    memory_limit: str = "2GB"
     threads: int = 2
     temp_directory: str | None = None
 
