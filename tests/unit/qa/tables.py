@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from labelrelease.model.schema import SCHEMAS
+from labelrelease.qa.settings import QASettings
 
 DEFAULTS: dict[str, Any] = {
     "source": "test",
@@ -36,6 +37,17 @@ def write_tables(folder: Path, **rows: list[dict[str, Any]]) -> Path:
         ]
         pq.write_table(pa.Table.from_pylist(full, schema=schema), folder / f"{table}.parquet")
     return folder
+
+
+def qa_settings(folder: Path, tmp_path: Path, **overrides: Any) -> QASettings:
+    """QA settings over ``folder`` writing under ``tmp_path``, with no contract file."""
+    values: dict[str, Any] = {
+        "out": tmp_path / "out",
+        "report": tmp_path / "qa.json",
+        "report_dir": tmp_path / "qa",
+        "contract": tmp_path / "none.yaml",
+    }
+    return QASettings(inp=folder, **(values | overrides))
 
 
 def box(

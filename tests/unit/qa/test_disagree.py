@@ -11,7 +11,7 @@ import pytest
 from labelrelease.qa.match import solve_conflicts
 from labelrelease.qa.run import run_qa
 from labelrelease.qa.settings import QASettings
-from tests.unit.qa.tables import box, write_tables
+from tests.unit.qa.tables import box, qa_settings, write_tables
 
 
 def _run(
@@ -36,14 +36,7 @@ def _run(
         labels=labels,
         links=list(links),
     )
-    cfg = QASettings(
-        inp=folder,
-        out=tmp_path / "out",
-        report=tmp_path / "qa.json",
-        report_dir=tmp_path / "qa",
-        contract=tmp_path / "none.yaml",
-    )
-    return run_qa(cfg).report
+    return run_qa(qa_settings(folder, tmp_path)).report
 
 
 def _overall(rep: dict[str, Any]) -> dict[str, Any]:
@@ -254,14 +247,9 @@ def test_schema_validity_from_failures(tmp_path: Path) -> None:
         ],
         labels=[box("a1", "a", "it", 0, 0), box("b1", "b", "it", 0, 0)],
     )
-    cfg = QASettings(
-        inp=folder,
-        out=tmp_path / "out",
-        report=tmp_path / "qa.json",
-        report_dir=tmp_path / "qa",
-        failures=failures,
-    )
-    rep = run_qa(cfg).report
+    rep = run_qa(
+        qa_settings(folder, tmp_path, contract=QASettings.contract, failures=failures)
+    ).report
     assert _overall(rep) == {"presence": 0, "class": 0, "text": 0, "schema": 1, "link": 0}
 
 

@@ -7,8 +7,7 @@ from pathlib import Path
 import duckdb
 
 from labelrelease.qa.run import OUT_TABLES, run_qa
-from labelrelease.qa.settings import QASettings
-from tests.unit.qa.tables import box, write_tables
+from tests.unit.qa.tables import box, qa_settings, write_tables
 
 ITEMS = 400
 
@@ -41,14 +40,7 @@ def _project(folder: Path) -> Path:
 
 
 def test_every_output_table_is_written_in_sorted_order(tmp_path: Path) -> None:
-    cfg = QASettings(
-        inp=_project(tmp_path / "in"),
-        out=tmp_path / "out",
-        report=tmp_path / "qa.json",
-        report_dir=tmp_path / "qa",
-        contract=tmp_path / "none.yaml",
-        threads=2,
-    )
+    cfg = qa_settings(_project(tmp_path / "in"), tmp_path, threads=2)
     run_qa(cfg)
     con = duckdb.connect(config={"threads": 1})
     for table in OUT_TABLES:

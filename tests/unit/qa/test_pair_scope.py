@@ -9,8 +9,7 @@ from typing import Any
 import duckdb
 
 from labelrelease.qa.run import run_qa
-from labelrelease.qa.settings import QASettings
-from tests.unit.qa.tables import write_tables
+from tests.unit.qa.tables import qa_settings, write_tables
 
 AUDIO = {"item_id": "rec", "asset_id": "rec/audio"}
 
@@ -33,14 +32,7 @@ def _run(tmp_path: Path, annotations: list[dict[str, Any]], labels: list[dict[st
         annotations=[{"item_id": "rec"} | a for a in annotations],
         labels=labels,
     )
-    cfg = QASettings(
-        inp=folder,
-        out=tmp_path / "out",
-        report=tmp_path / "qa.json",
-        report_dir=tmp_path / "qa",
-        contract=tmp_path / "none.yaml",
-    )
-    report = run_qa(cfg).report
+    report = run_qa(qa_settings(folder, tmp_path)).report
     units = duckdb.sql(
         f"SELECT kind, status, count(*) FROM '{tmp_path / 'out' / 'units.parquet'}' "
         "GROUP BY ALL ORDER BY ALL"
