@@ -50,10 +50,9 @@ def nominal_alpha(con: duckdb.DuckDBPyConnection, relation: str) -> float | None
 
 TAGS_SQL = """
 CREATE OR REPLACE TABLE alpha_tags AS
-SELECT l.item_id || chr(31) || coalesce(l.asset_id, '') || chr(31) || l.control AS unit,
-    l.annotation_id AS coder, string_agg(l.class, '|' ORDER BY l.class) AS value
-FROM lab l JOIN (SELECT DISTINCT a1 AS annotation_id FROM pairs
-                 UNION SELECT DISTINCT a2 FROM pairs) p USING (annotation_id)
+SELECT l.inum::VARCHAR || chr(31) || l.asset_id || chr(31) || l.control AS unit,
+    l.an AS coder, string_agg(l.class, '|' ORDER BY l.class) AS value
+FROM lab l SEMI JOIN (SELECT an1 AS an FROM pairs UNION SELECT an2 FROM pairs) p USING (an)
 WHERE l.kind = 'tag'
 GROUP BY ALL
 """

@@ -24,9 +24,9 @@ NORM = "lower(trim(regexp_replace(nfc_normalize({0}), '\\s+', ' ', 'g')))"
 
 UNITS_SQL = """
 CREATE OR REPLACE TABLE units AS
-WITH pk AS (SELECT a1, a2, kinds FROM pairs),  -- narrow: the joins below keep it in memory
+WITH pk AS (SELECT an1, an2, kinds FROM pairs),  -- narrow: the joins below keep it in memory
 matched_raw AS (
-    SELECT m.a1, m.a2, m.modality, m.kind, m.l1, m.l2,
+    SELECT m.an1, m.an2, m.modality, m.kind, m.l1, m.l2,
         m.c1 IS DISTINCT FROM m.c2 AS class_diff,
         m.t1 IS NOT NULL AS has1, m.t2 IS NOT NULL AS has2,
         {n1} AS n1, {n2} AS n2,
@@ -35,7 +35,7 @@ matched_raw AS (
     LEFT JOIN invalid v1 ON v1.label_id = m.l1 LEFT JOIN invalid v2 ON v2.label_id = m.l2
 ),
 matched AS (
-    SELECT a1, a2, modality, kind, l1, l2, 'matched' AS status, class_diff,
+    SELECT an1, an2, modality, kind, l1, l2, 'matched' AS status, class_diff,
         CASE WHEN NOT has1 AND NOT has2 THEN NULL ELSE n1 IS DISTINCT FROM n2 END AS text_diff,
         CASE WHEN NOT has1 AND NOT has2 THEN NULL
              WHEN NOT has1 OR NOT has2 THEN 0.0
@@ -47,37 +47,31 @@ matched AS (
     FROM matched_raw
 ),
 one AS (  -- labels without a match in the pair, on the kinds the pair compares
-    SELECT p.a1, p.a2, x.modality, x.kind, x.label_id AS l1, NULL::VARCHAR AS l2,
+    SELECT p.an1, p.an2, x.modality, x.kind, x.label_id AS l1, NULL::VARCHAR AS l2,
         'only_1' AS status, NULL::BOOLEAN AS class_diff, NULL::BOOLEAN AS text_diff,
         NULL::DOUBLE AS text_sim, v.label_id IS NOT NULL AS schema_diff
-    FROM lab x JOIN pk p ON p.a1 = x.annotation_id
-    ANTI JOIN matches m ON m.a1 = p.a1 AND m.a2 = p.a2 AND m.l1 = x.label_id
+    FROM lab x JOIN pk p ON p.an1 = x.an
+    ANTI JOIN matches m ON m.an1 = p.an1 AND m.an2 = p.an2 AND m.l1 = x.label_id
     LEFT JOIN invalid v ON v.label_id = x.label_id
     WHERE p.kinds IS NULL OR list_contains(p.kinds, x.kind)
     UNION ALL
-    SELECT p.a1, p.a2, x.modality, x.kind, NULL::VARCHAR, x.label_id, 'only_2',
+    SELECT p.an1, p.an2, x.modality, x.kind, NULL::VARCHAR, x.label_id, 'only_2',
         NULL::BOOLEAN, NULL::BOOLEAN, NULL::DOUBLE, v.label_id IS NOT NULL
-    FROM lab x JOIN pk p ON p.a2 = x.annotation_id
-    ANTI JOIN matches m ON m.a1 = p.a1 AND m.a2 = p.a2 AND m.l2 = x.label_id
+    FROM lab x JOIN pk p ON p.an2 = x.an
+    ANTI JOIN matches m ON m.an1 = p.an1 AND m.an2 = p.an2 AND m.l2 = x.label_id
     LEFT JOIN invalid v ON v.label_id = x.label_id
     WHERE p.kinds IS NULL OR list_contains(p.kinds, x.kind)
 ),
-u AS (SELECT * FROM matched UNION ALL SELECT * FROM one),
-who AS (  -- one row per pass, narrower than pairs: the item and the pair's names come from it
-    SELECT annotation_id, item_id, origin,
-        CASE WHEN origin = 'human' THEN coalesce(annotator, 'anonymous')
-             ELSE 'model:' || coalesce(model, 'unnamed') END AS who
-    FROM annotations WHERE status <> 'cancelled'
-)
-SELECT w1.item_id, u.a1, u.a2,
-    CASE WHEN w1.origin = 'human' AND w2.origin = 'human' THEN 'human-human'
-         WHEN w1.origin = 'model' AND w2.origin = 'model' THEN 'model-model'
-         ELSE 'human-model' END AS pair_type,
-    least(w1.who, w2.who) || ' ~ ' || greatest(w1.who, w2.who) AS pair_name,
-    u.modality, u.kind, u.l1, u.l2, u.status, u.class_diff, u.text_diff, u.text_sim,
-    u.schema_diff
-FROM u JOIN who w1 ON w1.annotation_id = u.a1 JOIN who w2 ON w2.annotation_id = u.a2
+-- narrow: one row per unit with its pair's numbers; the pair's item, ids and names are
+-- joined from ``pairs`` after aggregating, once per pair rather than once per unit
+SELECT * FROM matched UNION ALL SELECT * FROM one
 """
+
+UNIT_COLUMNS = (
+    "item_id", "a1", "a2", "pair_type", "pair_name", "modality", "kind", "l1", "l2", "status",
+    "class_diff", "text_diff", "text_sim", "schema_diff",
+)  # fmt: skip
+"""The columns of ``units.parquet``: the table ``units`` joined with ``pairs``."""
 
 LINK_UNITS_SQL = """
 CREATE OR REPLACE TABLE link_units AS
@@ -86,18 +80,18 @@ WITH lk AS (
     FROM links WHERE origin <> 'rule'
 ),
 side1 AS (  -- links of pass 1 mapped into pass 2
-    SELECT p.item_id, p.a1, p.a2, p.pair_type, p.pair_name, k.relation,
+    SELECT p.item_id, p.a1, p.a2, p.an1, p.an2, p.pair_type, p.pair_name, k.relation,
         mf.l2 AS f, mt.l2 AS t, k.f AS f0
     FROM pairs p JOIN lk k ON k.annotation_id = p.a1
-    JOIN matches mf ON mf.a1 = p.a1 AND mf.a2 = p.a2 AND mf.l1 = k.f
-    JOIN matches mt ON mt.a1 = p.a1 AND mt.a2 = p.a2 AND mt.l1 = k.t
+    JOIN matches mf ON mf.an1 = p.an1 AND mf.an2 = p.an2 AND mf.l1 = k.f
+    JOIN matches mt ON mt.an1 = p.an1 AND mt.an2 = p.an2 AND mt.l1 = k.t
 ),
 side2 AS (  -- links of pass 2 mapped into pass 1
-    SELECT p.item_id, p.a1, p.a2, p.pair_type, p.pair_name, k.relation,
+    SELECT p.item_id, p.a1, p.a2, p.an1, p.an2, p.pair_type, p.pair_name, k.relation,
         mf.l1 AS f, mt.l1 AS t, k.f AS f0
     FROM pairs p JOIN lk k ON k.annotation_id = p.a2
-    JOIN matches mf ON mf.a1 = p.a1 AND mf.a2 = p.a2 AND mf.l2 = k.f
-    JOIN matches mt ON mt.a1 = p.a1 AND mt.a2 = p.a2 AND mt.l2 = k.t
+    JOIN matches mf ON mf.an1 = p.an1 AND mf.an2 = p.an2 AND mf.l2 = k.f
+    JOIN matches mt ON mt.an1 = p.an1 AND mt.an2 = p.an2 AND mt.l2 = k.t
 ),
 u AS (
     SELECT s.*, 'side_1' AS side, NOT EXISTS (
@@ -112,31 +106,50 @@ u AS (
 )
 -- an agreeing link appears once from each side: count it once
 SELECT u.item_id, u.a1, u.a2, u.pair_type, u.pair_name, coalesce(l.modality, 'none') AS modality,
-    'link' AS kind, u.relation, u.link_diff
+    'link' AS kind, u.relation, u.link_diff, u.an1, u.an2
 FROM u LEFT JOIN lab l ON l.label_id = u.f0
 WHERE u.side = 'side_1' OR u.link_diff
 """
 
-FIGURES = """
+GROUPS_SQL = """
+CREATE OR REPLACE TEMP TABLE unit_groups AS  -- the counts per pair, modality and kind
+SELECT an1, an2, modality, kind,
     count(*) FILTER (NOT is_link) AS units,
     count(*) FILTER (status = 'matched') AS matched,
     count(*) FILTER (status IN ('only_1', 'only_2')) AS presence_n,
     count(*) FILTER (class_diff) AS class_n,
     count(*) FILTER (text_diff) AS text_n,
     count(text_diff) AS text_units,
-    avg(text_sim) AS text_similarity,
+    sum(text_sim) AS text_sim_sum,
     count(*) FILTER (schema_diff) AS schema_n,
     count(*) FILTER (is_link) AS link_units,
     count(*) FILTER (link_diff) AS link_n
+FROM (
+    SELECT an1, an2, modality, kind, status, class_diff, text_diff, text_sim, schema_diff,
+        false AS is_link, NULL::BOOLEAN AS link_diff
+    FROM units
+    UNION ALL
+    SELECT an1, an2, modality, kind, 'link', NULL, NULL, NULL, NULL, true, link_diff
+    FROM link_units
+)
+GROUP BY an1, an2, modality, kind
 """
 
-ALL_UNITS = """
-(SELECT item_id, a1, a2, pair_type, pair_name, modality, kind, status, class_diff, text_diff,
-     text_sim, schema_diff, false AS is_link, NULL::BOOLEAN AS link_diff FROM units
- UNION ALL
- SELECT item_id, a1, a2, pair_type, pair_name, modality, kind, 'link', NULL, NULL, NULL, NULL,
-     true, link_diff FROM link_units)
+FIGURES = """
+    sum(units)::BIGINT AS units,
+    sum(matched)::BIGINT AS matched,
+    sum(presence_n)::BIGINT AS presence_n,
+    sum(class_n)::BIGINT AS class_n,
+    sum(text_n)::BIGINT AS text_n,
+    sum(text_units)::BIGINT AS text_units,
+    sum(text_sim_sum) / nullif(sum(text_units), 0) AS text_similarity,
+    sum(schema_n)::BIGINT AS schema_n,
+    sum(link_units)::BIGINT AS link_units,
+    sum(link_n)::BIGINT AS link_n
 """
+"""The report's counts of a group of ``unit_groups`` rows (joined with ``pairs``)."""
+
+GROUPED = "unit_groups JOIN pairs USING (an1, an2)"
 
 GROUPINGS = {
     "overall": "'all'",
@@ -144,14 +157,15 @@ GROUPINGS = {
     "by_pair": "pair_name",
     "by_modality_kind": "modality || '/' || kind",
 }
-"""Group keys of the disagreement report (fixed SQL text). One query per grouping: a single
-GROUPING SETS query was measured slower at 10M labels (15.3 s against 10.6 s CPU)."""
+"""Group keys of the disagreement report (fixed SQL text), over ``unit_groups``."""
 
 
 def build_units(con: duckdb.DuckDBPyConnection) -> None:
-    """Tables ``units`` and ``link_units`` (needs ``pairs``, ``lab``, ``matches``, ``invalid``)."""
+    """Tables ``units``, ``link_units`` and their counts per pair, modality and kind
+    ``unit_groups`` (needs ``pairs``, ``lab``, ``matches``, ``invalid``)."""
     con.execute(UNITS_SQL.format(n1=NORM.format("m.t1"), n2=NORM.format("m.t2")))
     con.execute(LINK_UNITS_SQL)
+    con.execute(GROUPS_SQL)
 
 
 def rates(row: dict[str, Any]) -> dict[str, Any]:
@@ -186,7 +200,7 @@ def disagreement(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """The disagreement report: overall, per pair type, per annotator pair, per modality/kind."""
     report: dict[str, Any] = {}
     for name, key in GROUPINGS.items():
-        result = con.execute(f"SELECT {key} AS g, {FIGURES} FROM {ALL_UNITS} GROUP BY g ORDER BY g")
+        result = con.execute(f"SELECT {key} AS g, {FIGURES} FROM {GROUPED} GROUP BY g ORDER BY g")
         cols = [d[0] for d in result.description]
         rows = [dict(zip(cols, r, strict=True)) for r in result.fetchall()]
         groups = {str(r["g"]): rates(r) for r in rows}
@@ -198,10 +212,11 @@ def model_disagreements(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Items where two model passes disagree (presence, class or text), worst first."""
     result = con.execute(
         f"""
-        SELECT item_id, pair_name, {FIGURES} FROM {ALL_UNITS}
-        WHERE pair_type = 'model-model' GROUP BY item_id, pair_name
-        HAVING count(*) FILTER (status <> 'matched' AND NOT is_link) > 0
-            OR count(*) FILTER (class_diff OR text_diff OR link_diff) > 0
+        SELECT * FROM (
+            SELECT item_id, pair_name, {FIGURES} FROM {GROUPED}
+            WHERE pair_type = 'model-model' GROUP BY item_id, pair_name
+        )
+        WHERE presence_n + class_n + text_n + link_n > 0
         ORDER BY presence_n + class_n + text_n + link_n DESC, item_id, pair_name
         """
     )

@@ -42,32 +42,46 @@ SLOT_KINDS = ("tag", "text", "number", "datetime")
 COMPARED_KINDS = (*REGION_KINDS, *TEMPORAL_KINDS, "span", *SLOT_KINDS)
 KEYPOINT_SIZE = 10.0
 
-PAIRS_SQL = """
-CREATE OR REPLACE TABLE pairs AS
+PASSES_SQL = """
+CREATE OR REPLACE TEMP TABLE passes AS
+-- one row per compared pass, numbered: ``an`` ranks annotation_id and ``inum`` item_id, so the
+-- joins below compare integers where they would compare 20-odd-character strings (the order
+-- of ``an`` is that of annotation_id: a pair's first pass is still the smaller id)
 WITH a AS (
     SELECT annotation_id, item_id, origin,
         CASE WHEN origin = 'human' THEN coalesce(annotator, 'anonymous')
              ELSE 'model:' || coalesce(model, 'unnamed') END AS who,
-        split_part(source_ref, '#', 1) AS file
-    FROM annotations WHERE status <> 'cancelled'
-),
-p AS (
-    SELECT a1.item_id, a1.annotation_id AS a1, a2.annotation_id AS a2, a1.who AS who1,
-        a2.who AS who2, a1.file AS f1, a2.file AS f2,
+        split_part(source_ref, '#', 1) AS file,
+        dense_rank() OVER (ORDER BY annotation_id) AS an,
+        dense_rank() OVER (ORDER BY item_id) AS inum
+    FROM annotations WHERE status <> 'cancelled' AND item_id IS NOT NULL
+)
+-- the labels of an item's last pass can only be second in a pair (can1 false), those of its
+-- first pass only first (can2 false)
+SELECT *, an <> max(an) OVER (PARTITION BY inum) AS can1,
+    an <> min(an) OVER (PARTITION BY inum) AS can2
+FROM a
+"""
+
+PAIRS_SQL = """
+CREATE OR REPLACE TABLE pairs AS
+WITH p AS (
+    SELECT a1.item_id, a1.annotation_id AS a1, a2.annotation_id AS a2, a1.an AS an1,
+        a2.an AS an2, a1.who AS who1, a2.who AS who2, a1.file AS f1, a2.file AS f2,
         CASE WHEN a1.origin = 'human' AND a2.origin = 'human' THEN 'human-human'
              WHEN a1.origin = 'model' AND a2.origin = 'model' THEN 'model-model'
              ELSE 'human-model' END AS pair_type,
         least(a1.who, a2.who) || ' ~ ' || greatest(a1.who, a2.who) AS pair_name
-    FROM a a1 JOIN a a2 ON a1.item_id = a2.item_id AND a1.annotation_id < a2.annotation_id
+    FROM passes a1 JOIN passes a2 ON a1.inum = a2.inum AND a1.an < a2.an
 ),
 cross_files AS (SELECT f1 AS file FROM p WHERE f1 <> f2 UNION SELECT f2 FROM p WHERE f1 <> f2),
 scope AS (  -- the kinds each export file of a cross-file pair holds, anywhere in it
     SELECT a.file, list(DISTINCT l.kind ORDER BY l.kind) AS kinds
-    FROM a SEMI JOIN cross_files c ON c.file = a.file
-    JOIN lab l ON l.annotation_id = a.annotation_id
+    FROM passes a SEMI JOIN cross_files c ON c.file = a.file
+    JOIN lab l ON l.an = a.an
     GROUP BY a.file
 )
-SELECT item_id, a1, a2, who1, who2, pair_type, pair_name,
+SELECT item_id, a1, a2, an1, an2, who1, who2, pair_type, pair_name,
     -- NULL: one export file, one labelling task, every kind compared; else the kinds both
     -- files hold (a WebVTT transcript and an RTTM of one recording share none)
     CASE WHEN f1 <> f2 THEN list_intersect(s1.kinds, s2.kinds) END AS kinds
@@ -75,23 +89,19 @@ FROM p LEFT JOIN scope s1 ON s1.file = p.f1 LEFT JOIN scope s2 ON s2.file = p.f2
 WHERE f1 = f2 OR len(list_intersect(s1.kinds, s2.kinds)) > 0
 """
 
-PASSES_SQL = """
-CREATE OR REPLACE TEMP TABLE passes AS
--- a pair puts its smaller annotation_id first: the labels of an item's last pass can only be
--- second (can1 false), those of its first pass only first (can2 false). A table of its own:
--- as a subquery of the labels' join it cost the join its statistics (twice the CPU at 10M)
-SELECT annotation_id, item_id,
-    annotation_id <> max(annotation_id) OVER (PARTITION BY item_id) AS can1,
-    annotation_id <> min(annotation_id) OVER (PARTITION BY item_id) AS can2
-FROM annotations WHERE status <> 'cancelled'
+ASSETS_SQL = """
+CREATE OR REPLACE TEMP TABLE asset_no AS  -- assets numbered, for the same reason as passes
+SELECT asset_id, modality, dense_rank() OVER (ORDER BY asset_id) AS asn FROM assets
 """
 
 LAB_SQL = """
 CREATE OR REPLACE TABLE lab AS
 WITH base AS (
-    SELECT l.label_id, l.annotation_id, l.item_id, a.item_id AS pass_item,
+    SELECT l.label_id, a.an, a.inum,
         coalesce(l.asset_id, '') AS asset_id,
-        l.kind, l.class, l.text, l.origin, l.frame_start AS frame,
+        -- 0: no asset; -1: an asset not in the assets table (compared by its id)
+        CASE WHEN l.asset_id IS NULL THEN 0 ELSE coalesce(s.asn, -1) END AS asn,
+        l.kind, l.class, l.text, l.frame_start AS frame,
         CASE WHEN l.kind = 'tag'  -- only tags are compared by control: parse no other JSON
              THEN coalesce(json_extract_string(l.attributes, '$.control'), '') END AS control,
         CASE WHEN l.kind IN ('polygon', 'polyline')
@@ -101,12 +111,12 @@ WITH base AS (
         l.x, l.y, l.w, l.h, l.t_start, l.t_end, l.frame_start, l.frame_end,
         l.char_start, l.char_end, l.keyframes, coalesce(s.modality, 'none') AS modality,
         a.can1, a.can2
-    FROM labels l  -- labels of comparable kinds, with the item of their pass
+    FROM labels l  -- labels of comparable kinds, with the numbers of their pass and item
     JOIN passes a ON a.annotation_id = l.annotation_id
-    LEFT JOIN assets s ON s.asset_id = l.asset_id
+    LEFT JOIN asset_no s ON s.asset_id = l.asset_id
     WHERE l.kind IN ({kinds})
 )
-SELECT label_id, annotation_id, item_id, pass_item, asset_id, kind, class, text, origin, control,
+SELECT label_id, an, inum, asset_id, asn, kind, class, text, control,
     modality, can1, can2,
     CASE WHEN kind = 'box' AND (frame_start IS NOT NULL) THEN frame END AS frame,
     CASE WHEN kind = 'box' THEN x WHEN kind = 'ellipse' THEN x - w
@@ -136,8 +146,8 @@ FROM base
 CAND_SQL = """
 CREATE OR REPLACE TABLE cand AS
 WITH j AS (
-    SELECT l1.annotation_id AS a1, l2.annotation_id AS a2, l1.asset_id, l1.kind,
-        l1.label_id AS l1, l2.label_id AS l2,
+    SELECT l1.an AS an1, l2.an AS an2, l1.asset_id, l1.kind, l1.label_id AS l1,
+        l2.label_id AS l2,
         -- what the units and the classes' alpha compare, carried so they need not join
         -- the labels again
         l1.class AS c1, l2.class AS c2, l1.text AS t1, l2.text AS t2, l1.modality,
@@ -158,9 +168,9 @@ WITH j AS (
     -- two passes over one item (the rows of ``pairs``), labels of one asset and kind
     -- (each side only the labels that can be on it: half of each at two passes per item)
     FROM (FROM lab WHERE can1) l1 JOIN (FROM lab WHERE can2) l2
-        ON l2.pass_item = l1.pass_item AND l2.asset_id = l1.asset_id
-        AND l2.kind = l1.kind AND l1.annotation_id < l2.annotation_id
-    WHERE (l1.kind <> 'tag' OR l1.control = l2.control)
+        ON l2.inum = l1.inum AND l2.asn = l1.asn AND l2.kind = l1.kind AND l1.an < l2.an
+    WHERE (l1.asn >= 0 OR l1.asset_id = l2.asset_id)
+      AND (l1.kind <> 'tag' OR l1.control = l2.control)
       AND (l1.kind NOT IN ({slots}) OR l1.kind = 'tag'
            OR (l1.class IS NOT DISTINCT FROM l2.class AND l1.pos = l2.pos))
       AND l1.frame IS NOT DISTINCT FROM l2.frame
@@ -175,39 +185,40 @@ WHERE sim >= greatest(5e-324, CASE WHEN kind IN ({regions}) THEN $iou
                                    ELSE 0.5 END)
 """
 
-MATCH_COLUMNS = ("a1", "a2", "asset_id", "kind", "l1", "l2", "sim")
-"""The columns of ``matches.parquet``."""
+MATCH_COLUMNS = ("an1", "an2", "asset_id", "kind", "l1", "l2", "sim")
+"""The key columns of ``cand`` and ``matches``: the two passes by number (``passes.an``; the
+annotation ids come from ``pairs``), asset, kind, the two labels and their similarity."""
 MATCH_ATTRIBUTES = ("c1", "c2", "t1", "t2", "modality")
 """Carried in the ``matches`` table for the units: the classes and texts of both labels, the
 modality of the first."""
 
 MULTI_SQL = """
 CREATE OR REPLACE TEMP TABLE multi AS  -- labels with more than one candidate in their pair
-SELECT a1, a2, l1 AS label_id FROM cand GROUP BY a1, a2, l1 HAVING count(*) > 1
+SELECT an1, an2, l1 AS label_id FROM cand GROUP BY an1, an2, l1 HAVING count(*) > 1
 UNION ALL
-SELECT a1, a2, l2 FROM cand GROUP BY a1, a2, l2 HAVING count(*) > 1
+SELECT an1, an2, l2 FROM cand GROUP BY an1, an2, l2 HAVING count(*) > 1
 """
 
 TRIVIAL_SQL = """
 CREATE OR REPLACE TABLE matches AS  -- both labels each other's only candidate
 SELECT {cols} FROM cand c
-ANTI JOIN multi m1 ON m1.a1 = c.a1 AND m1.a2 = c.a2 AND m1.label_id = c.l1
-ANTI JOIN multi m2 ON m2.a1 = c.a1 AND m2.a2 = c.a2 AND m2.label_id = c.l2
+ANTI JOIN multi m1 ON m1.an1 = c.an1 AND m1.an2 = c.an2 AND m1.label_id = c.l1
+ANTI JOIN multi m2 ON m2.an1 = c.an1 AND m2.an2 = c.an2 AND m2.label_id = c.l2
 """
 
 COUNTED_SQL = """
 CREATE OR REPLACE TEMP TABLE cand_n AS  -- the rest, with their candidates per label (all of
 -- a label's candidates are here when it has several)
-SELECT c.*, count(*) OVER (PARTITION BY a1, a2, l1) AS n1,
-    count(*) OVER (PARTITION BY a1, a2, l2) AS n2
+SELECT c.*, count(*) OVER (PARTITION BY an1, an2, l1) AS n1,
+    count(*) OVER (PARTITION BY an1, an2, l2) AS n2
 FROM cand c
-WHERE EXISTS (FROM multi m WHERE m.a1 = c.a1 AND m.a2 = c.a2 AND m.label_id = c.l1)
-   OR EXISTS (FROM multi m WHERE m.a1 = c.a1 AND m.a2 = c.a2 AND m.label_id = c.l2)
+WHERE EXISTS (FROM multi m WHERE m.an1 = c.an1 AND m.an2 = c.an2 AND m.label_id = c.l1)
+   OR EXISTS (FROM multi m WHERE m.an1 = c.an1 AND m.an2 = c.an2 AND m.label_id = c.l2)
 """
 
 UNIFORM_SQL = """
 CREATE OR REPLACE TEMP TABLE uniform AS
-SELECT a1, a2, asset_id, kind FROM cand_n WHERE n1 > 1 OR n2 > 1
+SELECT an1, an2, asset_id, kind FROM cand_n WHERE n1 > 1 OR n2 > 1
 GROUP BY ALL
 HAVING count(*) = count(DISTINCT l1) * count(DISTINCT l2) AND min(sim) = max(sim)
 """
@@ -216,9 +227,9 @@ UNIFORM_MATCHES_SQL = """
 INSERT INTO matches
 WITH r AS (
     SELECT c.*,
-        dense_rank() OVER (PARTITION BY a1, a2, asset_id, kind ORDER BY l1) AS r1,
-        dense_rank() OVER (PARTITION BY a1, a2, asset_id, kind ORDER BY l2) AS r2
-    FROM cand_n c SEMI JOIN uniform USING (a1, a2, asset_id, kind)
+        dense_rank() OVER (PARTITION BY an1, an2, asset_id, kind ORDER BY l1) AS r1,
+        dense_rank() OVER (PARTITION BY an1, an2, asset_id, kind ORDER BY l2) AS r2
+    FROM cand_n c SEMI JOIN uniform USING (an1, an2, asset_id, kind)
     WHERE n1 > 1 OR n2 > 1
 )
 SELECT {cols} FROM r WHERE r1 = r2
@@ -226,9 +237,9 @@ SELECT {cols} FROM r WHERE r1 = r2
 
 CONFLICT_SQL = """
 SELECT {cols}
-FROM cand_n c ANTI JOIN uniform USING (a1, a2, asset_id, kind)
+FROM cand_n c ANTI JOIN uniform USING (an1, an2, asset_id, kind)
 WHERE n1 > 1 OR n2 > 1
-ORDER BY a1, a2, asset_id, kind
+ORDER BY an1, an2, asset_id, kind
 """
 
 
@@ -239,9 +250,10 @@ def _quoted(names: tuple[str, ...]) -> str:
 def build_matches(con: duckdb.DuckDBPyConnection, settings: QASettings) -> int:
     """Tables ``lab`` (comparable labels with their extents), ``pairs`` (two passes over one
     item that share a labelling task; ``kinds``: the kinds compared, NULL for all) and
-    ``matches`` (a1, a2, asset_id, kind, l1, l2, sim: optimal one-to-one).
+    ``matches`` (an1, an2, asset_id, kind, l1, l2, sim: optimal one-to-one).
     Returns how many groups needed the assignment solver."""
     con.execute(PASSES_SQL)
+    con.execute(ASSETS_SQL)
     con.execute(LAB_SQL.format(kinds=_quoted(COMPARED_KINDS), kp=KEYPOINT_SIZE))
     con.execute(PAIRS_SQL)
     con.execute(
@@ -260,7 +272,7 @@ def build_matches(con: duckdb.DuckDBPyConnection, settings: QASettings) -> int:
 
 
 def assign(con: duckdb.DuckDBPyConnection) -> int:
-    """Table ``matches`` from ``cand``: optimal one-to-one within each (a1, a2, asset, kind)
+    """Table ``matches`` from ``cand``: optimal one-to-one within each (an1, an2, asset, kind)
     group. Returns how many groups needed an assignment (uniform ones included)."""
     cols = ", ".join(MATCH_COLUMNS + MATCH_ATTRIBUTES)
     # window counts only over the few candidates that conflict: a window over all of them
@@ -286,7 +298,7 @@ def assign(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def solve_conflicts(cand: pa.Table) -> tuple[pa.Table, int]:
-    """Optimal one-to-one matches (max total similarity) within each (a1, a2, asset, kind)
+    """Optimal one-to-one matches (max total similarity) within each (an1, an2, asset, kind)
     group of ``cand`` (sorted by those columns); the chosen rows with all their columns."""
     names = list(MATCH_COLUMNS)
     if cand.num_rows == 0:
@@ -296,7 +308,7 @@ def solve_conflicts(cand: pa.Table) -> tuple[pa.Table, int]:
 
     cols = {n: cand.column(n).to_numpy(zero_copy_only=False) for n in names}
     key = np.char.add(
-        np.char.add(cols["a1"].astype(str), "\x1f" + cols["a2"].astype(str)),
+        np.char.add(cols["an1"].astype(str), "\x1f" + cols["an2"].astype(str)),
         np.char.add(cols["asset_id"].astype(str), "\x1f" + cols["kind"].astype(str)),
     )
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])

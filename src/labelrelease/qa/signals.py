@@ -31,10 +31,10 @@ GROUP BY item_id
 
 GOLD_SQL = """
 WITH u AS (
-    SELECT u.*, CASE WHEN g.annotation_id = u.a1 THEN 2 ELSE 1 END AS side,
-        CASE WHEN g.annotation_id = u.a1 THEN p.who2 ELSE p.who1 END AS who
-    FROM units u JOIN pairs p ON p.a1 = u.a1 AND p.a2 = u.a2
-    JOIN gold_ref g ON g.item_id = u.item_id AND g.annotation_id IN (u.a1, u.a2)
+    SELECT u.*, p.item_id, CASE WHEN g.annotation_id = p.a1 THEN 2 ELSE 1 END AS side,
+        CASE WHEN g.annotation_id = p.a1 THEN p.who2 ELSE p.who1 END AS who
+    FROM units u JOIN pairs p ON p.an1 = u.an1 AND p.an2 = u.an2
+    JOIN gold_ref g ON g.item_id = p.item_id AND g.annotation_id IN (p.a1, p.a2)
 ),
 l AS (
     SELECT CASE WHEN g.annotation_id = k.a1 THEN p.who2 ELSE p.who1 END AS who, k.link_diff
@@ -77,8 +77,8 @@ ANCHORING_SQL = """
 SELECT s.blind, count(*) AS units,
     count(*) FILTER (u.status <> 'matched' OR u.class_diff OR u.text_diff)
         / nullif(count(*), 0) AS disagreement
-FROM units u JOIN sample s USING (item_id)
-WHERE u.pair_type = 'human-model'
+FROM units u JOIN pairs p USING (an1, an2) JOIN sample s ON s.item_id = p.item_id
+WHERE p.pair_type = 'human-model'
 GROUP BY s.blind ORDER BY s.blind
 """
 

@@ -13,7 +13,7 @@ from scipy.optimize import linear_sum_assignment
 
 from labelrelease.qa.match import assign, solve_conflicts
 
-COLS = ["a1", "a2", "asset_id", "kind", "l1", "l2", "sim"]
+COLS = ["an1", "an2", "asset_id", "kind", "l1", "l2", "sim"]
 
 
 @pytest.mark.parametrize(("rows", "cols"), list(itertools.product(range(1, 8), repeat=2)))
@@ -28,7 +28,7 @@ def _random_cand(seed: int) -> pa.Table:
     rng = random.Random(seed)
     rows = []
     for g in range(60):
-        a1, a2, kind = f"a{g % 7}", f"b{g % 5}", rng.choice(["box", "span", "tag"])
+        an1, an2, kind = g % 7, 10 + g % 5, rng.choice(["box", "span", "tag"])
         n1, n2 = rng.randint(1, 4), rng.randint(1, 4)
         uniform = rng.random() < 0.5
         full = uniform or rng.random() < 0.3
@@ -38,7 +38,7 @@ def _random_cand(seed: int) -> pa.Table:
                 sim = value if uniform else rng.choice([0.5, 0.6, 0.9, 1.0])
                 # label ids out of order, so "in label order" is tested, not insertion order
                 l1, l2 = f"p{g}-{(i * 7) % 5}", f"q{g}-{(j * 3) % 5}"
-                rows.append((a1, a2, f"x{g}", kind, l1, l2, sim))
+                rows.append((an1, an2, f"x{g}", kind, l1, l2, sim))
     return pa.table(list(zip(*rows, strict=True)), names=COLS)
 
 
@@ -47,14 +47,14 @@ def _reference(cand: pa.Table) -> set[tuple[object, ...]]:
     con = duckdb.connect()
     con.register("c", cand)
     counted = (
-        "SELECT *, count(*) OVER (PARTITION BY a1, a2, l1) AS n1, "
-        "count(*) OVER (PARTITION BY a1, a2, l2) AS n2 FROM c"
+        "SELECT *, count(*) OVER (PARTITION BY an1, an2, l1) AS n1, "
+        "count(*) OVER (PARTITION BY an1, an2, l2) AS n2 FROM c"
     )
     names = ", ".join(COLS)
     trivial = con.execute(f"SELECT {names} FROM ({counted}) WHERE n1 = 1 AND n2 = 1").fetchall()
     conflicts = con.sql(
         f"SELECT {', '.join(COLS)} FROM ({counted}) WHERE n1 > 1 OR n2 > 1 "
-        "ORDER BY a1, a2, asset_id, kind"
+        "ORDER BY an1, an2, asset_id, kind"
     ).to_arrow_table()
     solved, _ = solve_conflicts(conflicts)
     return set(trivial) | set(zip(*[solved.column(n).to_pylist() for n in COLS], strict=True))

@@ -60,8 +60,8 @@ def test_boxes_optimal_matching_and_presence(tmp_path: Path) -> None:
 def test_solver_is_optimal() -> None:
     cand = pa.table(
         {
-            "a1": ["a"] * 3,
-            "a2": ["b"] * 3,
+            "an1": [1] * 3,
+            "an2": [2] * 3,
             "asset_id": ["x"] * 3,
             "kind": ["box"] * 3,
             "l1": ["p", "p", "q"],
