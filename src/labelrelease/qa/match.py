@@ -44,23 +44,23 @@ KEYPOINT_SIZE = 10.0
 
 PASSES_SQL = """
 CREATE OR REPLACE TEMP TABLE passes AS
--- one row per compared pass, numbered: ``an`` ranks annotation_id and ``inum`` item_id, so the
--- joins below compare integers where they would compare 20-odd-character strings (the order
--- of ``an`` is that of annotation_id: a pair's first pass is still the smaller id)
+-- one row per compared pass, numbered: ``an`` ranks annotation_id, ``inum`` numbers the items,
+-- so the joins below compare integers where they would compare 20-odd-character strings (the
+-- order of ``an`` is that of annotation_id: a pair's first pass is still the smaller id)
 WITH a AS (
     SELECT annotation_id, item_id, origin,
         CASE WHEN origin = 'human' THEN coalesce(annotator, 'anonymous')
              ELSE 'model:' || coalesce(model, 'unnamed') END AS who,
         split_part(source_ref, '#', 1) AS file,
-        dense_rank() OVER (ORDER BY annotation_id) AS an,
-        dense_rank() OVER (ORDER BY item_id) AS inum
+        dense_rank() OVER (ORDER BY annotation_id)::INTEGER AS an
     FROM annotations WHERE status <> 'cancelled' AND item_id IS NOT NULL
-)
+),
+i AS (SELECT item_id, min(an) AS first, max(an) AS last FROM a GROUP BY item_id),
+n AS (SELECT *, row_number() OVER ()::INTEGER AS inum FROM i)  -- any order: only compared
 -- the labels of an item's last pass can only be second in a pair (can1 false), those of its
 -- first pass only first (can2 false)
-SELECT *, an <> max(an) OVER (PARTITION BY inum) AS can1,
-    an <> min(an) OVER (PARTITION BY inum) AS can2
-FROM a
+SELECT a.*, n.inum, a.an <> n.last AS can1, a.an <> n.first AS can2
+FROM a JOIN n USING (item_id)
 """
 
 PAIRS_SQL = """
@@ -91,7 +91,7 @@ WHERE f1 = f2 OR len(list_intersect(s1.kinds, s2.kinds)) > 0
 
 ASSETS_SQL = """
 CREATE OR REPLACE TEMP TABLE asset_no AS  -- assets numbered, for the same reason as passes
-SELECT asset_id, modality, dense_rank() OVER (ORDER BY asset_id) AS asn FROM assets
+SELECT asset_id, modality, dense_rank() OVER (ORDER BY asset_id)::INTEGER AS asn FROM assets
 """
 
 LAB_SQL = """
