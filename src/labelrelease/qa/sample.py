@@ -41,26 +41,27 @@ lab AS (
     SELECT c.item_id, a.modality, c.class, c.n, c.pre
     FROM counted c LEFT JOIN assets a ON a.asset_id = c.asset_id
 ),
-modal AS (
-    SELECT item_id, first(modality ORDER BY n DESC, modality) AS modality
+modal AS (  -- the modality with most labels (ties: the first by name), and pre-labels
+    SELECT item_id,
+        arg_min(modality, {{'k': -n, 'm': modality}}) FILTER (modality IS NOT NULL) AS modality,
+        bool_or(pre) AS prelabelled
     FROM (
-        SELECT item_id, modality, sum(n) AS n FROM lab WHERE modality IS NOT NULL GROUP BY ALL
+        SELECT item_id, modality, sum(n) AS n, bool_or(pre) AS pre FROM lab GROUP BY ALL
         UNION ALL
-        SELECT item_id, modality, 0 FROM assets
+        SELECT item_id, modality, 0, false FROM assets
     ) GROUP BY item_id
 ),
-cls AS (
-    SELECT item_id, first(class ORDER BY n DESC, class) AS class
+cls AS (  -- the class with most labels (ties: the first by name)
+    SELECT item_id, arg_min(class, {{'k': -n, 'm': class}}) AS class
     FROM (SELECT item_id, class, sum(n) AS n FROM lab WHERE class IS NOT NULL GROUP BY ALL)
     GROUP BY item_id
 ),
-pre AS (SELECT item_id, bool_or(pre) AS prelabelled FROM lab GROUP BY item_id),
 ann AS (
     SELECT item_id,
         bool_or(origin = 'model') AS has_model,
         bool_or(prelabeled_from IS NOT NULL) AS from_prediction,
         bool_or(annotator IS NOT NULL AND origin = 'human') AS has_human,
-        count(DISTINCT CASE WHEN status <> 'cancelled' THEN annotation_id END) AS passes
+        count(*) FILTER (status <> 'cancelled') AS passes  -- annotation ids are unique
     FROM annotations GROUP BY item_id
 ),
 media AS (
@@ -74,12 +75,12 @@ SELECT
     i.is_gold,
     coalesce(m.modality, 'none') AS modality,
     coalesce(c.class, 'none') AS class,
-    CASE WHEN coalesce(p.prelabelled, false) OR coalesce(a.from_prediction, false)
+    CASE WHEN coalesce(m.prelabelled, false) OR coalesce(a.from_prediction, false)
          THEN 'prelabelled'
          WHEN coalesce(a.has_model, false) THEN 'model'
          ELSE 'human' END AS origin,
     coalesce(i.language, 'und') AS language,
-    coalesce(p.prelabelled, false) OR coalesce(a.from_prediction, false) AS prelabelled,
+    coalesce(m.prelabelled, false) OR coalesce(a.from_prediction, false) AS prelabelled,
     coalesce(md.visual, false) AS visual,
     coalesce(md.textual, false) AS textual,
     coalesce(a.passes, 0) AS passes,
@@ -90,7 +91,6 @@ SELECT
 FROM items i
 LEFT JOIN modal m USING (item_id)
 LEFT JOIN cls c USING (item_id)
-LEFT JOIN pre p USING (item_id)
 LEFT JOIN ann a USING (item_id)
 LEFT JOIN media md USING (item_id)
 """

@@ -104,3 +104,46 @@ def test_stratum_bounds_and_gold(tmp_path: Path) -> None:
     assert reasons == {"gold": 3, "min": 3}
     passes = dict(con.execute("SELECT pass, count(*) FROM sample GROUP BY 1").fetchall())
     assert set(passes) <= {"visual", "text"}
+
+
+def test_item_stratum_takes_the_most_frequent_class_and_modality_ties_by_name(
+    tmp_path: Path,
+) -> None:
+    # i1: 2 dog, 1 cat, all on its text asset -> dog, text; i2: 1 dog, 1 cat on two assets
+    # (image, audio), one label each -> a tie on both: cat, audio; i3: no labels -> its asset
+    items = [{"item_id": i} for i in ("i1", "i2", "i3")]
+    assets = [
+        {"asset_id": "i1/t", "item_id": "i1", "name": "t", "modality": "text"},
+        {"asset_id": "i1/v", "item_id": "i1", "name": "v", "modality": "video"},
+        {"asset_id": "i2/im", "item_id": "i2", "name": "im", "modality": "image"},
+        {"asset_id": "i2/au", "item_id": "i2", "name": "au", "modality": "audio"},
+        {"asset_id": "i3/im", "item_id": "i3", "name": "im", "modality": "image"},
+    ]
+    anns = [{"annotation_id": f"{i}/h", "item_id": i, "annotator": "a"} for i in ("i1", "i2")]
+
+    def tag(lid: str, item: str, asset: str, cls: str) -> dict[str, object]:
+        return {
+            "label_id": lid,
+            "annotation_id": f"{item}/h",
+            "item_id": item,
+            "asset_id": asset,
+            "kind": "tag",
+            "class": cls,
+        }
+
+    labels = [
+        tag("l1", "i1", "i1/t", "dog"),
+        tag("l2", "i1", "i1/t", "dog"),
+        tag("l3", "i1", "i1/t", "cat"),
+        tag("l4", "i2", "i2/im", "dog"),
+        tag("l5", "i2", "i2/au", "cat"),
+    ]
+    folder = write_tables(
+        tmp_path / "t", items=items, assets=assets, annotations=anns, labels=labels
+    )
+    con = duckdb.connect()
+    open_tables(con, folder)
+    build_changed(con, folder / "no-releases")
+    build_sample(con, CFG, POLICY)
+    facts = con.execute("SELECT item_id, class, modality FROM facts ORDER BY item_id").fetchall()
+    assert facts == [("i1", "dog", "text"), ("i2", "cat", "audio"), ("i3", "none", "image")]
