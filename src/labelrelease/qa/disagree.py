@@ -67,12 +67,6 @@ one AS (  -- labels without a match in the pair, on the kinds the pair compares
 SELECT * FROM matched UNION ALL SELECT * FROM one
 """
 
-UNIT_COLUMNS = (
-    "item_id", "a1", "a2", "pair_type", "pair_name", "modality", "kind", "l1", "l2", "status",
-    "class_diff", "text_diff", "text_sim", "schema_diff",
-)  # fmt: skip
-"""The columns of ``units.parquet``: the table ``units`` joined with ``pairs``."""
-
 LINK_UNITS_SQL = """
 CREATE OR REPLACE TABLE link_units AS
 WITH lk AS (
@@ -80,15 +74,13 @@ WITH lk AS (
     FROM links WHERE origin <> 'rule'
 ),
 side1 AS (  -- links of pass 1 mapped into pass 2
-    SELECT p.item_id, p.a1, p.a2, p.an1, p.an2, p.pair_type, p.pair_name, k.relation,
-        mf.l2 AS f, mt.l2 AS t, k.f AS f0
+    SELECT p.a1, p.a2, p.an1, p.an2, k.relation, mf.l2 AS f, mt.l2 AS t, k.f AS f0
     FROM pairs p JOIN lk k ON k.annotation_id = p.a1
     JOIN matches mf ON mf.an1 = p.an1 AND mf.an2 = p.an2 AND mf.l1 = k.f
     JOIN matches mt ON mt.an1 = p.an1 AND mt.an2 = p.an2 AND mt.l1 = k.t
 ),
 side2 AS (  -- links of pass 2 mapped into pass 1
-    SELECT p.item_id, p.a1, p.a2, p.an1, p.an2, p.pair_type, p.pair_name, k.relation,
-        mf.l1 AS f, mt.l1 AS t, k.f AS f0
+    SELECT p.a1, p.a2, p.an1, p.an2, k.relation, mf.l1 AS f, mt.l1 AS t, k.f AS f0
     FROM pairs p JOIN lk k ON k.annotation_id = p.a2
     JOIN matches mf ON mf.an1 = p.an1 AND mf.an2 = p.an2 AND mf.l2 = k.f
     JOIN matches mt ON mt.an1 = p.an1 AND mt.an2 = p.an2 AND mt.l2 = k.t
@@ -105,8 +97,8 @@ u AS (
     FROM side2 s
 )
 -- an agreeing link appears once from each side: count it once
-SELECT u.item_id, u.a1, u.a2, u.pair_type, u.pair_name, coalesce(l.modality, 'none') AS modality,
-    'link' AS kind, u.relation, u.link_diff, u.an1, u.an2
+SELECT u.an1, u.an2, coalesce(l.modality, 'none') AS modality, 'link' AS kind, u.relation,
+    u.link_diff
 FROM u LEFT JOIN lab l ON l.label_id = u.f0
 WHERE u.side = 'side_1' OR u.link_diff
 """

@@ -19,12 +19,7 @@ from labelrelease.model.atomic import publish, staging
 from labelrelease.model.schema import LABELS
 from labelrelease.qa.alpha import alphas
 from labelrelease.qa.changed import build_changed
-from labelrelease.qa.disagree import (
-    UNIT_COLUMNS,
-    build_units,
-    disagreement,
-    model_disagreements,
-)
+from labelrelease.qa.disagree import build_units, disagreement, model_disagreements
 from labelrelease.qa.match import build_matches
 from labelrelease.qa.review import export_tasks
 from labelrelease.qa.sample import build_sample, strata_table
@@ -32,24 +27,23 @@ from labelrelease.qa.settings import Gate, QASettings
 from labelrelease.qa.signals import gold_scores, prelabel_signals
 from labelrelease.qa.tables import connect, count, open_tables, qa_ident
 
-OUT_TABLES = ("sample", "matches", "units", "link_units")
-"""Tables written to ``qa.out`` as Parquet."""
-
 OUT_QUERY = {
-    "matches": (
-        "a1, a2, asset_id, kind, l1, l2, sim",
-        "matches JOIN pairs USING (an1, an2)",
-        "an1, an2, l1",
+    "sample": ("*", "ALL"),
+    "pairs": ("an1, an2, item_id, a1, a2, who1, who2, pair_type, pair_name, kinds", "an1, an2"),
+    "matches": ("an1, an2, asset_id, kind, l1, l2, sim", "an1, an2, l1"),
+    "units": (
+        "an1, an2, modality, kind, l1, l2, status, class_diff, text_diff, text_sim, schema_diff",
+        "an1, an2, l1, l2",
     ),
-    "units": (", ".join(UNIT_COLUMNS), "units JOIN pairs USING (an1, an2)", "an1, an2, l1, l2"),
-    "link_units": ("* EXCLUDE (an1, an2)", "link_units", "ALL"),
+    "link_units": ("*", "ALL"),
 }
-"""Columns, source and sort key of the output tables (fixed SQL text); the sample is written
-whole, ORDER BY ALL. Matches and units take the annotation ids, item and names of their pair
-from ``pairs``. The sort makes the same inputs give the same bytes (the joins and aggregations
-before it keep no order from run to run): each key is unique in its table (one match per label
-and pair; one unit per label pair or unmatched label), and the pass numbers sort as the
-annotation ids do, at the cost of integers."""
+"""The tables written to ``qa.out`` as Parquet: their columns and sort key (fixed SQL text).
+A pair of passes is named once, in ``pairs``, by its pass numbers (an1, an2: the passes'
+annotation ids ranked, so they sort as the ids do); matches, units and link units carry
+those numbers. The sort makes the same inputs give the same bytes (the joins and aggregations
+before it keep no order from run to run); each key is unique in its table (one pair per two
+passes, one match per label and pair, one unit per label pair or unmatched label)."""
+OUT_TABLES = tuple(OUT_QUERY)
 
 PARQUET = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1"
 """How QA writes its tables: zstd level 1 costs a fifth less CPU than the default level and is
@@ -99,9 +93,10 @@ def run_qa(settings: QASettings, *, reviews: Path | None = None) -> QAResult:
             strata = strata_table(con, settings)
             models = model_disagreements(con)
             for table in OUT_TABLES:  # the path is bound as a parameter, never spliced into SQL
-                cols, source, order = OUT_QUERY.get(table, ("*", qa_ident(table), "ALL"))
+                cols, order = OUT_QUERY[table]
                 con.execute(
-                    f"COPY (SELECT {cols} FROM {source} ORDER BY {order}) TO $path ({PARQUET})",
+                    f"COPY (SELECT {cols} FROM {qa_ident(table)} ORDER BY {order}) TO $path "
+                    f"({PARQUET})",
                     {"path": str(built / f"{table}.parquet")},
                 )
             export_tasks(con, built / "review_tasks.json")

@@ -37,9 +37,9 @@ WITH u AS (
     JOIN gold_ref g ON g.item_id = p.item_id AND g.annotation_id IN (p.a1, p.a2)
 ),
 l AS (
-    SELECT CASE WHEN g.annotation_id = k.a1 THEN p.who2 ELSE p.who1 END AS who, k.link_diff
-    FROM link_units k JOIN pairs p ON p.a1 = k.a1 AND p.a2 = k.a2
-    JOIN gold_ref g ON g.item_id = k.item_id AND g.annotation_id IN (k.a1, k.a2)
+    SELECT CASE WHEN g.annotation_id = p.a1 THEN p.who2 ELSE p.who1 END AS who, k.link_diff
+    FROM link_units k JOIN pairs p ON p.an1 = k.an1 AND p.an2 = k.an2
+    JOIN gold_ref g ON g.item_id = p.item_id AND g.annotation_id IN (p.a1, p.a2)
 ),
 s AS (
     SELECT who,
