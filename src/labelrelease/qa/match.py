@@ -294,38 +294,79 @@ def assign(con: duckdb.DuckDBPyConnection) -> int:
         con.execute("INSERT INTO matches SELECT * FROM solved_matches")
         con.unregister("solved_matches")
     ((uniform,),) = con.execute("SELECT count(*) FROM uniform").fetchall()
+    # the candidates are done with: their memory goes to the units (at 10M labels, cand alone
+    # is about a gigabyte that would otherwise push the next joins to spill)
+    for table in ("cand_n", "uniform", "multi"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("DROP TABLE cand")
     return groups + int(uniform)
 
 
 def solve_conflicts(cand: pa.Table) -> tuple[pa.Table, int]:
     """Optimal one-to-one matches (max total similarity) within each (an1, an2, asset, kind)
-    group of ``cand`` (sorted by those columns); the chosen rows with all their columns."""
-    names = list(MATCH_COLUMNS)
+    group of ``cand`` (sorted by those columns); the chosen rows with all their columns.
+
+    Each group's labels are numbered in label_id order (as :func:`numpy.unique` would), so the
+    matrix and its ties are those the solver always saw. A star — one label on one side — is
+    solved without the solver: it takes the candidate of highest similarity, the first in
+    label order among equals, which is the solver's choice (tested against it)."""
     if cand.num_rows == 0:
         return cand, 0
     # imported here: most runs need no solver, and scipy.optimize takes a while to import
     from scipy.optimize import linear_sum_assignment
 
-    cols = {n: cand.column(n).to_numpy(zero_copy_only=False) for n in names}
-    key = np.char.add(
-        np.char.add(cols["an1"].astype(str), "\x1f" + cols["an2"].astype(str)),
-        np.char.add(cols["asset_id"].astype(str), "\x1f" + cols["kind"].astype(str)),
-    )
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    ends = np.r_[starts[1:], len(key)]
-    keep: list[np.ndarray] = []
-    for s, e in zip(starts, ends, strict=True):
-        l1 = cols["l1"][s:e]
-        l2 = cols["l2"][s:e]
-        sim = cols["sim"][s:e].astype(float)
-        u1, i1 = np.unique(l1, return_inverse=True)
-        u2, i2 = np.unique(l2, return_inverse=True)
-        matrix = np.zeros((len(u1), len(u2)))
-        matrix[i1, i2] = sim
+    group = _group_ids(cand)
+    i1, n1 = _local_index(cand.column("l1"), group)
+    i2, n2 = _local_index(cand.column("l2"), group)
+    sim = cand.column("sim").to_numpy(zero_copy_only=False).astype(float)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    ends = np.r_[starts[1:], len(group)]
+    star = (n1 == 1) | (n2 == 1)  # per group
+    keep = [_stars(np.flatnonzero(star[group]), group, sim, np.where(n1[group] == 1, i2, i1))]
+    for g in np.flatnonzero(~star):
+        s, e = starts[g], ends[g]
+        matrix = np.zeros((n1[g], n2[g]))
+        matrix[i1[s:e], i2[s:e]] = sim[s:e]
         rows, columns = linear_sum_assignment(matrix, maximize=True)
-        chosen = np.zeros((len(u1), len(u2)), dtype=bool)
+        chosen = np.zeros((n1[g], n2[g]), dtype=bool)
         chosen[rows, columns] = True
-        hit = chosen[i1, i2] & (sim > 0)
-        keep.append(np.flatnonzero(hit) + s)
-    index = np.concatenate(keep) if keep else np.array([], dtype=np.int64)
+        keep.append(np.flatnonzero(chosen[i1[s:e], i2[s:e]] & (sim[s:e] > 0)) + s)
+    index = np.sort(np.concatenate(keep))
     return cand.take(pa.array(index, type=pa.int64())), len(starts)
+
+
+def _group_ids(cand: pa.Table) -> np.ndarray:
+    """0, 1, 2, ... per (an1, an2, asset_id, kind) group of rows sorted by those columns."""
+    change = np.zeros(cand.num_rows, dtype=bool)
+    change[0] = True
+    for name in ("an1", "an2", "asset_id", "kind"):
+        col = cand.column(name).to_numpy(zero_copy_only=False)
+        change[1:] |= col[1:] != col[:-1]
+    return np.cumsum(change) - 1
+
+
+def _local_index(labels: pa.ChunkedArray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's label numbered 0, 1, ... in label order within its group, and the number of
+    labels per group."""
+    ids = labels.to_numpy(zero_copy_only=False).astype(str)
+    order = np.lexsort((ids, group))
+    g, v = group[order], ids[order]
+    new_group = np.r_[True, g[1:] != g[:-1]]
+    rank = np.cumsum(np.r_[True, new_group[1:] | (v[1:] != v[:-1])]) - 1
+    first = rank[np.flatnonzero(new_group)]  # the rank of each group's first label
+    local = np.empty_like(rank)
+    local[order] = rank - first[g]
+    counts = np.maximum.reduceat(local, np.flatnonzero(np.r_[True, group[1:] != group[:-1]]))
+    return local, counts + 1
+
+
+def _stars(rows: np.ndarray, group: np.ndarray, sim: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """The chosen row of each star group among ``rows``: highest similarity, then the first
+    label of the many side."""
+    if len(rows) == 0:
+        return rows
+    order = rows[np.lexsort((other[rows], -sim[rows], group[rows]))]
+    first = np.r_[True, group[order][1:] != group[order][:-1]]
+    chosen: np.ndarray = order[first]
+    kept: np.ndarray = chosen[sim[chosen] > 0]
+    return kept

@@ -77,6 +77,8 @@ def run_qa(settings: QASettings, *, reviews: Path | None = None) -> QAResult:
             groups = build_matches(con, settings)
             schema_source = build_invalid(con, settings.failures, contract)
             build_units(con)
+            alpha = alphas(con)
+            con.execute("DROP TABLE lab")  # the labels' extents: done with, memory back
             report = {
                 "items": count(con, "items"),
                 "labels": count(con, "labels"),
@@ -86,7 +88,7 @@ def run_qa(settings: QASettings, *, reviews: Path | None = None) -> QAResult:
                 "assignment_groups": groups,
                 "schema_source": schema_source,
                 "disagreement": disagreement(con),
-                "alpha": alphas(con),
+                "alpha": alpha,
                 "gold": gold_scores(con),
                 "prelabel": prelabel_signals(con),
             }
