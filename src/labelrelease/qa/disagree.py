@@ -23,9 +23,8 @@ import duckdb
 NORM = "lower(trim(regexp_replace(nfc_normalize({0}), '\\s+', ' ', 'g')))"
 
 UNITS_SQL = """
-CREATE OR REPLACE TABLE units AS
-WITH pk AS (SELECT an1, an2, kinds FROM pairs),  -- narrow: the joins below keep it in memory
-matched_raw AS (
+CREATE OR REPLACE TABLE units AS  -- the matched pairs of labels; then each side's unmatched
+WITH matched_raw AS (
     SELECT m.an1, m.an2, m.modality, m.kind, m.l1, m.l2,
         m.c1 IS DISTINCT FROM m.c2 AS class_diff,
         m.t1 IS NOT NULL AS has1, m.t2 IS NOT NULL AS has2,
@@ -33,39 +32,33 @@ matched_raw AS (
         (v1.label_id IS NOT NULL) <> (v2.label_id IS NOT NULL) AS schema_diff
     FROM matches m
     LEFT JOIN invalid v1 ON v1.label_id = m.l1 LEFT JOIN invalid v2 ON v2.label_id = m.l2
-),
-matched AS (
-    SELECT an1, an2, modality, kind, l1, l2, 'matched' AS status, class_diff,
-        CASE WHEN NOT has1 AND NOT has2 THEN NULL ELSE n1 IS DISTINCT FROM n2 END AS text_diff,
-        CASE WHEN NOT has1 AND NOT has2 THEN NULL
-             WHEN NOT has1 OR NOT has2 THEN 0.0
-             WHEN n1 = n2 THEN 1.0
-             ELSE 1.0 - levenshtein(left(n1, 2000), left(n2, 2000))
-                 / greatest(length(left(n1, 2000)), length(left(n2, 2000)), 1)
-             END AS text_sim,
-        schema_diff
-    FROM matched_raw
-),
-one AS (  -- labels without a match in the pair, on the kinds the pair compares
-    SELECT p.an1, p.an2, x.modality, x.kind, x.label_id AS l1, NULL::VARCHAR AS l2,
-        'only_1' AS status, NULL::BOOLEAN AS class_diff, NULL::BOOLEAN AS text_diff,
-        NULL::DOUBLE AS text_sim, v.label_id IS NOT NULL AS schema_diff
-    FROM lab x JOIN pk p ON p.an1 = x.an
-    ANTI JOIN matches m ON m.an1 = p.an1 AND m.an2 = p.an2 AND m.l1 = x.label_id
-    LEFT JOIN invalid v ON v.label_id = x.label_id
-    WHERE p.kinds IS NULL OR list_contains(p.kinds, x.kind)
-    UNION ALL
-    SELECT p.an1, p.an2, x.modality, x.kind, NULL::VARCHAR, x.label_id, 'only_2',
-        NULL::BOOLEAN, NULL::BOOLEAN, NULL::DOUBLE, v.label_id IS NOT NULL
-    FROM lab x JOIN pk p ON p.an2 = x.an
-    ANTI JOIN matches m ON m.an1 = p.an1 AND m.an2 = p.an2 AND m.l2 = x.label_id
-    LEFT JOIN invalid v ON v.label_id = x.label_id
-    WHERE p.kinds IS NULL OR list_contains(p.kinds, x.kind)
-),
+)
 -- narrow: one row per unit with its pair's numbers; the pair's item, ids and names are
 -- joined from ``pairs`` after aggregating, once per pair rather than once per unit
-SELECT * FROM matched UNION ALL SELECT * FROM one
+SELECT an1, an2, modality, kind, l1, l2, 'matched' AS status, class_diff,
+    CASE WHEN NOT has1 AND NOT has2 THEN NULL ELSE n1 IS DISTINCT FROM n2 END AS text_diff,
+    CASE WHEN NOT has1 AND NOT has2 THEN NULL
+         WHEN NOT has1 OR NOT has2 THEN 0.0
+         WHEN n1 = n2 THEN 1.0
+         ELSE 1.0 - levenshtein(left(n1, 2000), left(n2, 2000))
+             / greatest(length(left(n1, 2000)), length(left(n2, 2000)), 1)
+         END AS text_sim,
+    schema_diff
+FROM matched_raw
 """
+
+ONE_SIDED_SQL = """
+INSERT INTO units  -- the labels of side {side} without a match in the pair, on its kinds
+WITH pk AS (SELECT an1, an2, kinds FROM pairs)  -- narrow: the join keeps it in memory
+SELECT p.an1, p.an2, x.modality, x.kind, {l1}, {l2}, 'only_{side}', NULL, NULL, NULL,
+    v.label_id IS NOT NULL
+FROM lab x JOIN pk p ON p.an{side} = x.an
+ANTI JOIN matches m ON m.an1 = p.an1 AND m.an2 = p.an2 AND m.l{side} = x.label_id
+LEFT JOIN invalid v ON v.label_id = x.label_id
+WHERE p.kinds IS NULL OR list_contains(p.kinds, x.kind)
+"""
+"""One statement per side (fixed SQL text): as one statement with the matched pairs, the
+three hash joins ran at once and ran out of memory at 10M labels with a 1GB DuckDB limit."""
 
 LINK_UNITS_SQL = """
 CREATE OR REPLACE TABLE link_units AS
@@ -156,6 +149,8 @@ def build_units(con: duckdb.DuckDBPyConnection) -> None:
     """Tables ``units``, ``link_units`` and their counts per pair, modality and kind
     ``unit_groups`` (needs ``pairs``, ``lab``, ``matches``, ``invalid``)."""
     con.execute(UNITS_SQL.format(n1=NORM.format("m.t1"), n2=NORM.format("m.t2")))
+    con.execute(ONE_SIDED_SQL.format(side=1, l1="x.label_id", l2="NULL"))
+    con.execute(ONE_SIDED_SQL.format(side=2, l1="NULL", l2="x.label_id"))
     con.execute(LINK_UNITS_SQL)
     con.execute(GROUPS_SQL)
 
