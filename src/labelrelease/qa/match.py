@@ -296,9 +296,8 @@ def assign(con: duckdb.DuckDBPyConnection) -> int:
     ((uniform,),) = con.execute("SELECT count(*) FROM uniform").fetchall()
     # the candidates are done with: their memory goes to the units (at 10M labels, cand alone
     # is about a gigabyte that would otherwise push the next joins to spill)
-    for table in ("cand_n", "uniform", "multi"):
+    for table in ("cand", "cand_n", "uniform", "multi"):
         con.execute(f"DROP TABLE {table}")
-    con.execute("DROP TABLE cand")
     return groups + int(uniform)
 
 
@@ -316,11 +315,11 @@ def solve_conflicts(cand: pa.Table) -> tuple[pa.Table, int]:
     from scipy.optimize import linear_sum_assignment
 
     group = _group_ids(cand)
-    i1, n1 = _local_index(cand.column("l1"), group)
-    i2, n2 = _local_index(cand.column("l2"), group)
-    sim = cand.column("sim").to_numpy(zero_copy_only=False).astype(float)
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     ends = np.r_[starts[1:], len(group)]
+    i1, n1 = _local_index(cand.column("l1"), group, starts)
+    i2, n2 = _local_index(cand.column("l2"), group, starts)
+    sim = cand.column("sim").to_numpy(zero_copy_only=False).astype(float)
     star = (n1 == 1) | (n2 == 1)  # per group
     keep = [_stars(np.flatnonzero(star[group]), group, sim, np.where(n1[group] == 1, i2, i1))]
     for g in np.flatnonzero(~star):
@@ -345,9 +344,11 @@ def _group_ids(cand: pa.Table) -> np.ndarray:
     return np.cumsum(change) - 1
 
 
-def _local_index(labels: pa.ChunkedArray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's label numbered 0, 1, ... in label order within its group, and the number of
-    labels per group."""
+def _local_index(
+    labels: pa.ChunkedArray, group: np.ndarray, starts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's label numbered 0, 1, ... in label order within its group (rows of a group
+    are contiguous, from ``starts``), and the number of labels per group."""
     ids = labels.to_numpy(zero_copy_only=False).astype(str)
     order = np.lexsort((ids, group))
     g, v = group[order], ids[order]
@@ -356,8 +357,7 @@ def _local_index(labels: pa.ChunkedArray, group: np.ndarray) -> tuple[np.ndarray
     first = rank[np.flatnonzero(new_group)]  # the rank of each group's first label
     local = np.empty_like(rank)
     local[order] = rank - first[g]
-    counts = np.maximum.reduceat(local, np.flatnonzero(np.r_[True, group[1:] != group[:-1]]))
-    return local, counts + 1
+    return local, np.maximum.reduceat(local, starts) + 1
 
 
 def _stars(rows: np.ndarray, group: np.ndarray, sim: np.ndarray, other: np.ndarray) -> np.ndarray:
